@@ -1,0 +1,113 @@
+/**
+ * One caller ↔ worker channel: a MessagePort plus an Int32Array slot on shared memory. The
+ * caller posts a request and blocks in Atomics.wait until the worker posts the reply and bumps
+ * the slot, the deadline passes, another thread interrupts, or the worker dies.
+ */
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { ErrorCode, McpSyncError, fromWire } from './errors.js';
+import {
+  HUB_WORKER,
+  SLOT_INTERRUPT,
+  SLOT_SIGNAL,
+  WORKER_CLOSED,
+  WORKER_DEAD,
+  type CallerMessage,
+  type Op,
+  type ReplyMessage,
+} from './protocol.js';
+
+/** No interrupt pending. Request ids start at 1, so 0 never names one. */
+const NO_INTERRUPT = 0;
+/** Interrupt whatever request is in flight. */
+export const INTERRUPT_ANY = -1;
+
+/** The blocking end of a channel. Not thread-safe: one channel belongs to one thread. */
+export class Channel {
+  readonly #port: MessagePort;
+  readonly #slot: Int32Array;
+  readonly #hubState: Int32Array;
+  #nextId = 0;
+  #closed = false;
+
+  constructor(port: MessagePort, slot: SharedArrayBuffer, hubState: SharedArrayBuffer) {
+    this.#port = port;
+    this.#slot = new Int32Array(slot);
+    this.#hubState = new Int32Array(hubState);
+    // The caller side never listens for 'message' (it drains with receiveMessageOnPort), so
+    // the port must not keep the event loop alive: a script that forgets close() still exits.
+    this.#port.unref();
+  }
+
+  /**
+   * Posts `op(args)` and blocks until its reply, at most `timeoutMs`.
+   * @throws McpSyncError TIMEOUT, INTERRUPTED, WORKER_EXITED, CLOSED, or the worker's error
+   */
+  request(op: Op, args: unknown[], timeoutMs: number, server?: string): unknown {
+    if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync client is closed', dataFor(server));
+    this.#assertWorkerAlive(server);
+    const id = ++this.#nextId;
+    // An interrupt aimed at an earlier call must not hit this one.
+    Atomics.store(this.#slot, SLOT_INTERRUPT, NO_INTERRUPT);
+    this.#post({ type: 'request', id, op, args, timeoutMs });
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      // Read the signal word BEFORE draining the port: if the worker replies after the drain,
+      // it has already bumped the word, so Atomics.wait returns at once instead of sleeping.
+      const seen = Atomics.load(this.#slot, SLOT_SIGNAL);
+      const entry = receiveMessageOnPort(this.#port) as { message: ReplyMessage } | undefined;
+      if (entry !== undefined) {
+        const reply = entry.message;
+        // A late reply to a call that already timed out or was interrupted: drop it, never
+        // take it as the answer to this call.
+        if (reply.id !== id) continue;
+        if (reply.ok) return reply.value;
+        throw fromWire(reply.error);
+      }
+      this.#assertWorkerAlive(server);
+      const interrupt = Atomics.load(this.#slot, SLOT_INTERRUPT);
+      if (interrupt === id || interrupt === INTERRUPT_ANY) {
+        this.#post({ type: 'cancel', id, reason: 'interrupt' });
+        throw new McpSyncError(ErrorCode.INTERRUPTED, 'MCP call interrupted', dataFor(server));
+      }
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) {
+        this.#post({ type: 'cancel', id, reason: 'timeout' });
+        throw new McpSyncError(
+          ErrorCode.TIMEOUT,
+          `MCP call ${op}${server === undefined ? '' : ` to '${server}'`} timed out after ${formatSeconds(timeoutMs)}`,
+          dataFor(server),
+        );
+      }
+      Atomics.wait(this.#slot, SLOT_SIGNAL, seen, remaining);
+    }
+  }
+
+  /** Stops using this channel; its port is closed. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#port.close();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #post(message: CallerMessage): void {
+    this.#port.postMessage(message);
+  }
+
+  #assertWorkerAlive(server: string | undefined): void {
+    const worker = Atomics.load(this.#hubState, HUB_WORKER);
+    if (worker === WORKER_DEAD) throw new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited', dataFor(server));
+    if (worker === WORKER_CLOSED) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed', dataFor(server));
+  }
+}
+
+function dataFor(server: string | undefined): { server: string } | undefined {
+  return server === undefined ? undefined : { server };
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}

@@ -1,0 +1,97 @@
+/**
+ * Error codes and the one error class of mcp-sync. Shared by the caller side (`src/`) and the
+ * I/O worker (`workers/`): errors cross the thread boundary as plain `{code, name, message, data}`
+ * objects and are rebuilt here by code, because structured clone keeps neither the class nor
+ * extra fields of an `Error`.
+ */
+
+/** Stable error codes. Branch on these, never on message text. */
+export const ErrorCode = {
+  /** The server name is not in the configuration (or the server is disabled). */
+  UNKNOWN_SERVER: 'UNKNOWN_SERVER',
+  /** The server is configured but has no live session (it failed to connect or is reconnecting). */
+  NOT_CONNECTED: 'NOT_CONNECTED',
+  /** The call did not answer before its deadline; the request was cancelled. */
+  TIMEOUT: 'TIMEOUT',
+  /** The server answered with a JSON-RPC error (`data.rpcCode` holds its code). */
+  RPC_ERROR: 'RPC_ERROR',
+  /** The request could not reach the server (HTTP error, refused connection, broken pipe). */
+  TRANSPORT_ERROR: 'TRANSPORT_ERROR',
+  /** The I/O worker thread exited or crashed; the next `McpHub.start` starts a new one. */
+  WORKER_EXITED: 'WORKER_EXITED',
+  /** The hub (or this attached client) was closed. */
+  CLOSED: 'CLOSED',
+  /** The configuration is invalid; the message names the server and the key. */
+  INVALID_CONFIG: 'INVALID_CONFIG',
+  /** An argument passed to a hub method is invalid (not a JSON object, wrong type). */
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  /** The call was interrupted by another thread; it was cancelled and not retried. */
+  INTERRUPTED: 'INTERRUPTED',
+  /** The server's session expired and could not be re-established in time. */
+  SESSION_EXPIRED: 'SESSION_EXPIRED',
+  /** The server rejected our credentials and they could not be refreshed: log in again. */
+  NEEDS_REAUTH: 'NEEDS_REAUTH',
+  /** The server's circuit breaker is open after repeated failures; retry after the cooldown. */
+  CIRCUIT_OPEN: 'CIRCUIT_OPEN',
+  /** The connection broke mid-call: the server may or may not have executed it. Not retried. */
+  OUTCOME_UNCERTAIN: 'OUTCOME_UNCERTAIN',
+  /** A bug in mcp-sync or an unexpected failure; the message says what happened. */
+  INTERNAL: 'INTERNAL',
+} as const;
+
+/** One of the {@link ErrorCode} values. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Details attached to an error: the server it concerns and, where known, more context. */
+export interface McpSyncErrorData {
+  /** The configured server name the error concerns. */
+  server?: string;
+  /** The JSON-RPC error code, for {@link ErrorCode.RPC_ERROR}. */
+  rpcCode?: number;
+  /** The HTTP status, when the error came from an HTTP response. */
+  httpStatus?: number;
+  /** Further JSON-serialisable details. */
+  [key: string]: unknown;
+}
+
+/** The error every mcp-sync method throws. `code` is stable; `message` is for people. */
+export class McpSyncError extends Error {
+  override name = 'McpSyncError';
+  readonly code: ErrorCode;
+  readonly data: McpSyncErrorData | undefined;
+
+  constructor(code: ErrorCode, message: string, data?: McpSyncErrorData, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.data = data;
+  }
+}
+
+/** An error as it crosses a thread: plain data only. */
+export interface WireError {
+  code: ErrorCode;
+  name: string;
+  message: string;
+  data?: McpSyncErrorData;
+}
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+
+/** Turns any thrown value into its wire form; anything that is not an McpSyncError is INTERNAL. */
+export function toWire(error: unknown): WireError {
+  if (error instanceof McpSyncError) {
+    const wire: WireError = { code: error.code, name: error.name, message: error.message };
+    if (error.data !== undefined) wire.data = error.data;
+    return wire;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: ErrorCode.INTERNAL, name: 'McpSyncError', message };
+}
+
+/** Rebuilds an McpSyncError from its wire form; an unknown code becomes INTERNAL. */
+export function fromWire(wire: WireError): McpSyncError {
+  const code = KNOWN_CODES.has(wire.code) ? wire.code : ErrorCode.INTERNAL;
+  const error = new McpSyncError(code, wire.message, wire.data);
+  error.name = wire.name;
+  return error;
+}

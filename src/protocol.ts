@@ -1,0 +1,168 @@
+/**
+ * What the caller side and the I/O worker agree on: normalised server configuration, the
+ * messages on a channel, and the layout of the shared memory words. Imported by `src/` and
+ * `workers/` alike; it must not import either.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { WireError } from './errors.js';
+
+/** Which tools and utilities of a server are exposed. */
+export interface ToolFilter {
+  /** Raw MCP tool names or globs to keep; when set, only these are kept. */
+  include?: string[];
+  /** Raw MCP tool names or globs to drop (ignored for names that `include` keeps). */
+  exclude?: string[];
+  /** Expose the resource utilities when the server advertises resources. @default true */
+  resources: boolean;
+  /** Expose the prompt utilities when the server advertises prompts. @default true */
+  prompts: boolean;
+}
+
+interface ServerConfigBase {
+  /** The server's name: the key under `mcpServers`. */
+  name: string;
+  /** `false` skips the server entirely. @default true */
+  enabled: boolean;
+  /** Deadline of one call, in milliseconds (config `timeout` is in seconds). @default 120000 */
+  timeoutMs: number;
+  /** Bound on the whole initial connect, retries included, in ms (config: seconds). @default 60000 */
+  connectTimeoutMs: number;
+  /** Interval of keepalive pings while idle, in ms (config: seconds). @default 180000 */
+  keepaliveIntervalMs: number;
+  /** Tool filtering and utility switches. */
+  tools: ToolFilter;
+}
+
+/** A server started as a child process, spoken to over stdin/stdout. */
+export interface StdioServerConfig extends ServerConfigBase {
+  transport: 'stdio';
+  command: string;
+  args: string[];
+  /** Extra environment for the child, on top of the safe variables it inherits. */
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+/** OAuth settings of an HTTP server (`auth: "oauth"`). */
+export interface OAuthConfig {
+  clientId?: string;
+  clientSecret?: string;
+  scope?: string;
+  redirectUri?: string;
+  /** Where tokens are stored. @default ~/.mcp-sync/tokens */
+  tokenDir?: string;
+}
+
+/** A server reached over Streamable HTTP (`http`) or legacy HTTP+SSE (`sse`). */
+export interface HttpServerConfig extends ServerConfigBase {
+  transport: 'http' | 'sse';
+  url: string;
+  headers: Record<string, string>;
+  auth?: 'oauth';
+  oauth?: OAuthConfig;
+}
+
+/** One configured server, validated and normalised. */
+export type ServerConfig = StdioServerConfig | HttpServerConfig;
+
+/** A server's connection state, as seen in {@link ServerInfo} and in shared memory. */
+export type ServerState = 'connecting' | 'ready' | 'reconnecting' | 'parked' | 'failed' | 'closed';
+
+/** State numbers as stored in the shared state word of each server. */
+export const SERVER_STATES: readonly ServerState[] = ['connecting', 'ready', 'reconnecting', 'parked', 'failed', 'closed'];
+
+/** One row of `hub.servers()`. */
+export interface ServerInfo {
+  name: string;
+  transport: ServerConfig['transport'];
+  state: ServerState;
+  /** How many tools the server offered at its last discovery (after filtering). */
+  tools: number;
+  /** Incremented on every new session; a retry must run on a newer generation than the failure. */
+  generation: number;
+  /** Why the server is not ready, when it is not. */
+  error?: WireError;
+}
+
+/** Names of the operations of the worker's one API object. */
+export type Op =
+  | 'start'
+  | 'servers'
+  | 'listTools'
+  | 'callTool'
+  | 'listResources'
+  | 'readResource'
+  | 'listPrompts'
+  | 'getPrompt'
+  | 'ping'
+  | 'close'
+  | 'debugCrash';
+
+/** Caller → worker: run `op` with `args`; `timeoutMs` is the caller's deadline for it. */
+export interface RequestMessage {
+  type: 'request';
+  id: number;
+  op: Op;
+  args: unknown[];
+  timeoutMs: number;
+}
+
+/** Caller → worker: the caller gave up on request `id` (deadline or interrupt); cancel it. */
+export interface CancelMessage {
+  type: 'cancel';
+  id: number;
+  /** Why the caller gave up: an interrupted call is not a server failure (no breaker, no retry). */
+  reason: 'timeout' | 'interrupt';
+}
+
+/** Everything a caller posts on its channel. */
+export type CallerMessage = RequestMessage | CancelMessage;
+
+/** Worker → caller: the answer to request `id`. */
+export type ReplyMessage = { type: 'reply'; id: number; ok: true; value: unknown } | { type: 'reply'; id: number; ok: false; error: WireError };
+
+/**
+ * Channel slot layout (an Int32Array over a SharedArrayBuffer, one per caller channel).
+ * SIGNAL is bumped by the worker after every reply it posts, and by an interrupter; the caller
+ * waits on it. INTERRUPT holds the id of the request another thread wants interrupted (-1: all).
+ */
+export const SLOT_SIGNAL = 0;
+export const SLOT_INTERRUPT = 1;
+export const SLOT_WORDS = 2;
+
+/**
+ * Hub state layout (one Int32Array over a SharedArrayBuffer per hub, shared by every channel).
+ * Word 0 is the worker's liveness; then {@link SERVER_WORDS} words per server, in config order:
+ * its state number, its session generation, and the pid of its stdio child (0 when none).
+ */
+export const HUB_WORKER = 0;
+export const HUB_HEADER_WORDS = 1;
+export const SERVER_WORDS = 3;
+export const SERVER_STATE = 0;
+export const SERVER_GENERATION = 1;
+export const SERVER_PID = 2;
+
+/** Values of the HUB_WORKER word. */
+export const WORKER_STARTING = 0;
+export const WORKER_RUNNING = 1;
+export const WORKER_DEAD = 2;
+export const WORKER_CLOSED = 3;
+
+/** Index of a server's first word in the hub state array. */
+export function serverWord(index: number, word: number): number {
+  return HUB_HEADER_WORDS + index * SERVER_WORDS + word;
+}
+
+/** What the worker receives as `workerData` when the hub starts it. */
+export interface WorkerInit {
+  servers: ServerConfig[];
+  /** The hub state buffer (see HUB_*). */
+  hubState: SharedArrayBuffer;
+  /** The hub's own channel: its port and slot. */
+  port: MessagePort;
+  slot: SharedArrayBuffer;
+  /** Directory for stdio servers' stderr logs. */
+  logDir: string;
+  /** Enables `debugCrash`, for tests of worker death. */
+  debugOps: boolean;
+}

@@ -1,0 +1,73 @@
+/**
+ * The MCP shapes the hub returns, written out structurally so the caller side does not import
+ * the SDK (it is confined to `workers/`). They follow the MCP 2025-06-18 schema; unknown fields
+ * the server sends are kept, so every type is open.
+ */
+
+/** A JSON object, as tool arguments and structured content are. */
+export type JsonObject = Record<string, unknown>;
+
+/** A block of content in a tool result or prompt message. */
+export type ContentBlock =
+  | { type: 'text'; text: string; [key: string]: unknown }
+  | { type: 'image' | 'audio'; data: string; mimeType: string; [key: string]: unknown }
+  | { type: 'resource'; resource: ResourceContents; [key: string]: unknown }
+  | { type: 'resource_link'; uri: string; name: string; [key: string]: unknown };
+
+/** A tool as listed by a server, with the name of the server that offers it. */
+export interface Tool {
+  name: string;
+  title?: string;
+  description?: string;
+  inputSchema: JsonObject;
+  outputSchema?: JsonObject;
+  annotations?: JsonObject;
+  /** The configured name of the server this tool belongs to. */
+  server: string;
+  [key: string]: unknown;
+}
+
+/** The result of `tools/call`. A tool's own failure is `isError: true`, not a thrown error. */
+export interface CallToolResult {
+  content: ContentBlock[];
+  structuredContent?: JsonObject;
+  isError?: boolean;
+  [key: string]: unknown;
+}
+
+/** A resource as listed by a server. */
+export interface Resource {
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  [key: string]: unknown;
+}
+
+/** One item of a resource's contents: text or base64 blob. */
+export type ResourceContents =
+  | { uri: string; mimeType?: string; text: string; [key: string]: unknown }
+  | { uri: string; mimeType?: string; blob: string; [key: string]: unknown };
+
+/** The result of `resources/read`. */
+export interface ReadResourceResult {
+  contents: ResourceContents[];
+  [key: string]: unknown;
+}
+
+/** A prompt as listed by a server. */
+export interface Prompt {
+  name: string;
+  title?: string;
+  description?: string;
+  arguments?: { name: string; description?: string; required?: boolean }[];
+  [key: string]: unknown;
+}
+
+/** The result of `prompts/get`. */
+export interface GetPromptResult {
+  description?: string;
+  messages: { role: 'user' | 'assistant'; content: ContentBlock }[];
+  [key: string]: unknown;
+}

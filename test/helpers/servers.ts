@@ -1,0 +1,249 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { AdminStats } from '../fixtures/http-common.js';
+
+/** The runnable fixtures in `dist/test/fixtures/`. */
+export type FixtureName = 'stdio-server' | 'http-server' | 'sse-server' | 'silent-stdio';
+
+/** Default bound on starting a server process. */
+export const DEFAULT_START_TIMEOUT_MS = 15_000;
+/** How long `stop()` waits after SIGTERM before it sends SIGKILL. */
+export const STOP_GRACE_MS = 2_000;
+/** How much of a child's stderr is kept for error messages and `stderr()`. */
+const STDERR_TAIL_CHARS = 16_384;
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Absolute path of a built fixture, e.g. `fixturePath('stdio-server')` → `<repo>/dist/test/fixtures/stdio-server.js`. */
+export function fixturePath(name: FixtureName): string {
+  return `${ROOT}dist/test/fixtures/${name}.js`;
+}
+
+/** Absolute path of `@modelcontextprotocol/server-everything`'s `dist/index.js`. */
+export function everythingPath(): string {
+  return `${ROOT}node_modules/@modelcontextprotocol/server-everything/dist/index.js`;
+}
+
+/** `command` + `args` that run a stdio fixture (for a stdio server config). */
+export function stdioFixtureCommand(name = 'stdio-fixture', fixture: FixtureName = 'stdio-server') {
+  return { command: process.execPath, args: [fixturePath(fixture), name] };
+}
+
+/** Options of every `start*` helper. */
+export interface StartOptions {
+  /** Server name reported in `initialize` and in `fixture://hello`. @default "http-fixture" / "sse-fixture" */
+  name?: string;
+  /** Extra environment variables, on top of this process's. @default {} */
+  env?: Record<string, string>;
+  /** Bound on start-up; then the child is killed and the start rejects. @default 15000 */
+  timeoutMs?: number;
+}
+
+/** Options of {@link startHttpFixture}. */
+export interface HttpFixtureOptions extends StartOptions {
+  /** Port to listen on. @default 0 (any free port) */
+  port?: number;
+  /** Answer POSTs with plain JSON instead of SSE streams (`enableJsonResponse`). @default false */
+  json?: boolean;
+}
+
+/** A server running in a child process. */
+export interface ServerProcess {
+  /** The MCP endpoint (`…/mcp` or `…/sse`). */
+  url: string;
+  child: ChildProcess;
+  /** SIGTERM, then SIGKILL after {@link STOP_GRACE_MS}; resolves once the child has exited. */
+  stop(): Promise<void>;
+  /** The last 16 KiB the child wrote to stderr. */
+  stderr(): string;
+}
+
+/** A fixture HTTP server (Streamable HTTP or SSE) with its admin endpoints. */
+export interface FixtureServer extends ServerProcess {
+  /** Counters summed over every session the server ever had. */
+  stats(): Promise<AdminStats>;
+  /** Forgets every session: the next request naming one gets a 404 "Session not found". */
+  dropSessions(): Promise<void>;
+}
+
+// Children still running: killed when this process exits, so a failed test leaves none behind.
+const running = new Set<ChildProcess>();
+let killerInstalled = false;
+
+function track(child: ChildProcess): void {
+  if (!killerInstalled) {
+    killerInstalled = true;
+    process.on('exit', () => {
+      for (const c of running) c.kill('SIGKILL');
+    });
+  }
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  // Hold the event loop open until the exit arrives (the child was unref()ed once started).
+  child.ref();
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Spawns `node script args` and resolves with what `ready` finds in a stdout or stderr line.
+ * Rejects (child killed, stderr included) if the child exits or the timeout passes first.
+ */
+async function spawnUntilReady<T>(
+  label: string,
+  script: string,
+  args: string[],
+  opts: StartOptions & { extraEnv?: Record<string, string>; nodeArgs?: string[] },
+  ready: (line: string, stream: 'stdout' | 'stderr') => T | undefined,
+): Promise<{ child: ChildProcess; value: T; stderr: () => string }> {
+  if (!existsSync(script)) throw new Error(`${label}: ${script} is missing; run \`npm run build\` first.`);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  // stdin is a pipe we never write to: fixtures started with --exit-with-stdin see EOF and
+  // exit when this process dies, even by SIGKILL (when no 'exit' hook runs).
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], {
+    env: { ...process.env, ...opts.extraEnv, ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  track(child);
+  let tail = '';
+  const stderr = (): string => tail;
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-STDERR_TAIL_CHARS);
+  });
+
+  const value = await new Promise<T>((resolve, reject) => {
+    const fail = (why: string): void => {
+      cleanup();
+      child.kill('SIGKILL');
+      reject(new Error(`${label} ${why}; stderr:\n${tail || '(empty)'}`));
+    };
+    const onLine = (stream: 'stdout' | 'stderr') => (line: string) => {
+      const found = ready(line, stream);
+      if (found === undefined) return;
+      cleanup();
+      resolve(found);
+    };
+    const onExit = (code: number | null, signal: string | null): void =>
+      fail(`exited before it was ready (code ${code}, signal ${signal})`);
+    const onError = (error: Error): void => fail(`failed to spawn: ${error.message}`);
+    const timer = setTimeout(() => fail(`was not ready within ${timeoutMs} ms`), timeoutMs);
+    const lines = [
+      createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', onLine('stdout')),
+      createInterface({ input: child.stderr!, crlfDelay: Infinity }).on('line', onLine('stderr')),
+    ];
+    function cleanup(): void {
+      clearTimeout(timer);
+      child.off('exit', onExit).off('error', onError);
+      for (const rl of lines) rl.close();
+    }
+    child.once('exit', onExit).once('error', onError);
+  });
+
+  // Keep draining stdout (server-everything logs every request there) so the pipe never fills,
+  // and let a script that forgets stop() exit: the 'exit' hook then kills the child.
+  // (readline's close() paused both streams.)
+  child.stdout?.resume();
+  child.stderr?.resume();
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as Socket | null)?.unref();
+  return { child, value, stderr };
+}
+
+/**
+ * Preloaded into server-everything, which has no --exit-with-stdin: the same guard, so it dies
+ * with this process even when that is SIGKILLed. (It never reads stdin in streamableHttp mode.)
+ */
+const EXIT_WITH_STDIN_IMPORT = 'data:text/javascript,process.stdin.resume();process.stdin.once("end",()=>process.exit(0));';
+
+/** Parses the fixtures' port line `{"port":N,"url":"…"}`. */
+function portLine(line: string, stream: 'stdout' | 'stderr'): string | undefined {
+  if (stream !== 'stdout' || !line.startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(line) as { url?: unknown };
+    return typeof parsed.url === 'string' ? parsed.url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function admin(url: string, method: 'GET' | 'POST', path: string): Promise<unknown> {
+  const res = await fetch(new URL(path, url), { method });
+  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function startFixture(fixture: FixtureName, args: string[], opts: StartOptions): Promise<FixtureServer> {
+  const started = await spawnUntilReady(fixture, fixturePath(fixture), args, opts, portLine);
+  const url = started.value;
+  return {
+    url,
+    child: started.child,
+    stop: () => stopChild(started.child),
+    stderr: started.stderr,
+    stats: async () => (await admin(url, 'GET', '/admin/stats')) as AdminStats,
+    dropSessions: async () => void (await admin(url, 'POST', '/admin/drop-sessions')),
+  };
+}
+
+/** Starts the Streamable HTTP fixture (`dist/test/fixtures/http-server.js`) on 127.0.0.1. */
+export async function startHttpFixture(opts: HttpFixtureOptions = {}): Promise<FixtureServer> {
+  const args = ['--exit-with-stdin', '--port', String(opts.port ?? 0)];
+  if (opts.name !== undefined) args.push('--name', opts.name);
+  if (opts.json === true) args.push('--json');
+  return startFixture('http-server', args, opts);
+}
+
+/** Starts the legacy HTTP+SSE fixture (`dist/test/fixtures/sse-server.js`) on 127.0.0.1. */
+export async function startSseFixture(opts: StartOptions = {}): Promise<FixtureServer> {
+  const args = ['--exit-with-stdin'];
+  if (opts.name !== undefined) args.push('--name', opts.name);
+  return startFixture('sse-server', args, opts);
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('could not pick a free port');
+  return address.port;
+}
+
+/**
+ * Starts `server-everything streamableHttp` on a free port; ready when it logs
+ * "MCP Streamable HTTP Server listening on port N" to stderr (its `app.listen` callback).
+ * It picks no port itself, so a port taken between our probe and its listen is retried.
+ */
+export async function startEverythingHttp(opts: Omit<StartOptions, 'name'> = {}): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    try {
+      const started = await spawnUntilReady(
+        'server-everything',
+        everythingPath(),
+        ['streamableHttp'],
+        { ...opts, extraEnv: { PORT: String(port) }, nodeArgs: ['--import', EXIT_WITH_STDIN_IMPORT] },
+        (line, stream) => (stream === 'stderr' && /listening on port \d+/.test(line) ? true : undefined),
+      );
+      return {
+        url: `http://127.0.0.1:${port}/mcp`,
+        child: started.child,
+        stop: () => stopChild(started.child),
+        stderr: started.stderr,
+      };
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('already in use')) throw error;
+    }
+  }
+}

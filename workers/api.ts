@@ -1,0 +1,93 @@
+/**
+ * The worker's one API object. Every way of calling mcp-sync — the synchronous channels and
+ * the async façade — dispatches into an instance of this class; no operation is implemented
+ * twice. Each method takes its arguments, then the request's {@link CallContext}.
+ */
+import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpSyncError } from '../src/errors.js';
+import type { ServerConfig, ServerInfo } from '../src/protocol.js';
+import { listAllPages } from './paginate.js';
+import { ServerSession, type CallContext } from './session.js';
+
+/** How long `close()` waits for all servers together before giving up on the stragglers. */
+export const CLOSE_TIMEOUT_MS = 5_000;
+
+export class HubApi {
+  readonly #sessions = new Map<string, ServerSession>();
+  #closed: Promise<void> | undefined;
+
+  constructor(servers: ServerConfig[], hubState: Int32Array, logDir: string) {
+    servers.forEach((config, index) => this.#sessions.set(config.name, new ServerSession(config, index, hubState, logDir)));
+  }
+
+  /** Connects every server in parallel; resolves once each is ready or has failed. */
+  async start(): Promise<ServerInfo[]> {
+    await Promise.all([...this.#sessions.values()].map((session) => session.connect()));
+    return this.servers();
+  }
+
+  servers(): ServerInfo[] {
+    return [...this.#sessions.values()].map((session) => session.info());
+  }
+
+  /** Lists every page of tools of one server, or of every ready server when `server` is undefined. */
+  async listTools(server: string | undefined, ctx: CallContext): Promise<(Tool & { server: string })[]> {
+    const sessions = server === undefined ? [...this.#sessions.values()].filter((s) => s.info().state === 'ready') : [this.#session(server)];
+    const lists = await Promise.all(
+      sessions.map((session) =>
+        session.request(ctx, (client, options) =>
+          listAllPages((cursor) => client.listTools(cursor === undefined ? {} : { cursor }, options), (page) => page.tools),
+        ),
+      ),
+    );
+    return lists.flatMap((tools, i) => tools.map((tool) => ({ ...tool, server: sessions[i]!.name })));
+  }
+
+  async callTool(server: string, tool: string, args: Record<string, unknown> | undefined, ctx: CallContext): Promise<CallToolResult> {
+    const params = args === undefined ? { name: tool } : { name: tool, arguments: args };
+    return (await this.#session(server).request(ctx, (client, options) => client.callTool(params, undefined, options))) as CallToolResult;
+  }
+
+  async listResources(server: string, ctx: CallContext): Promise<Resource[]> {
+    return this.#session(server).request(ctx, (client, options) =>
+      listAllPages((cursor) => client.listResources(cursor === undefined ? {} : { cursor }, options), (page) => page.resources),
+    );
+  }
+
+  async readResource(server: string, uri: string, ctx: CallContext): Promise<ReadResourceResult> {
+    return this.#session(server).request(ctx, (client, options) => client.readResource({ uri }, options));
+  }
+
+  async listPrompts(server: string, ctx: CallContext): Promise<Prompt[]> {
+    return this.#session(server).request(ctx, (client, options) =>
+      listAllPages((cursor) => client.listPrompts(cursor === undefined ? {} : { cursor }, options), (page) => page.prompts),
+    );
+  }
+
+  async getPrompt(server: string, name: string, args: Record<string, string> | undefined, ctx: CallContext): Promise<GetPromptResult> {
+    const params = args === undefined ? { name } : { name, arguments: args };
+    return this.#session(server).request(ctx, (client, options) => client.getPrompt(params, options));
+  }
+
+  async ping(server: string, ctx: CallContext): Promise<void> {
+    await this.#session(server).request(ctx, (client, options) => client.ping(options));
+  }
+
+  /** Closes every server in parallel, bounded by {@link CLOSE_TIMEOUT_MS}. Idempotent. */
+  close(): Promise<void> {
+    this.#closed ??= Promise.race([
+      Promise.allSettled([...this.#sessions.values()].map((session) => session.close())).then(() => undefined),
+      new Promise<void>((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref()),
+    ]);
+    return this.#closed;
+  }
+
+  #session(server: string): ServerSession {
+    const session = this.#sessions.get(server);
+    if (session === undefined) {
+      const known = [...this.#sessions.keys()].map((name) => `'${name}'`).join(', ') || 'none';
+      throw new McpSyncError(ErrorCode.UNKNOWN_SERVER, `Unknown MCP server '${server}' (configured: ${known})`, { server });
+    }
+    return session;
+  }
+}

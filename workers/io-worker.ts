@@ -1,0 +1,93 @@
+/**
+ * The I/O worker's entry. It owns every MCP connection and its event loop; callers block on
+ * their channels while it answers. It never blocks itself (no Atomics.wait here).
+ */
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { toWire } from '../src/errors.js';
+import {
+  HUB_WORKER,
+  SLOT_SIGNAL,
+  WORKER_CLOSED,
+  WORKER_DEAD,
+  WORKER_RUNNING,
+  WORKER_STARTING,
+  type CallerMessage,
+  type ReplyMessage,
+  type WorkerInit,
+} from '../src/protocol.js';
+import type { HubApi } from './api.js';
+import type { CallContext } from './session.js';
+
+const init = workerData as WorkerInit;
+const hubState = new Int32Array(init.hubState);
+const slots: Int32Array[] = [];
+
+// Whatever ends this thread — close, an uncaught exception, process.exit — wakes every blocked
+// caller: they see WORKER_DEAD instead of sleeping until their deadline.
+// A worker that exits after close() is CLOSED, not DEAD: callers then see CLOSED.
+process.on('exit', () => {
+  Atomics.compareExchange(hubState, HUB_WORKER, WORKER_STARTING, WORKER_DEAD);
+  Atomics.compareExchange(hubState, HUB_WORKER, WORKER_RUNNING, WORKER_DEAD);
+  for (const slot of slots) wake(slot);
+});
+slots.push(new Int32Array(init.slot));
+
+// Loaded after the exit hook is in place, so that even a failure to load the SDK wakes the
+// hub's blocked start() at once with WORKER_EXITED.
+const { HubApi: Api } = await import('./api.js');
+const api: HubApi = new Api(init.servers, hubState, init.logDir);
+type Method = (...args: unknown[]) => unknown;
+
+serveChannel(init.port, slots[0]!);
+Atomics.store(hubState, HUB_WORKER, WORKER_RUNNING);
+
+/** Serves one caller channel: dispatch each request into the API object, reply, wake the caller. */
+function serveChannel(port: MessagePort, slot: Int32Array): void {
+  if (!slots.includes(slot)) slots.push(slot);
+  const inflight = new Map<number, AbortController>();
+  port.on('message', (message: CallerMessage) => {
+    if (message.type === 'cancel') {
+      // The caller has already stopped waiting; aborting makes the SDK send
+      // notifications/cancelled, so the server does not keep running the request.
+      inflight.get(message.id)?.abort(message.reason);
+      return;
+    }
+    const controller = new AbortController();
+    inflight.set(message.id, controller);
+    const ctx: CallContext = { signal: controller.signal, timeoutMs: message.timeoutMs };
+    void dispatch(message.op, message.args, ctx).then((result) => {
+      inflight.delete(message.id);
+      const reply: ReplyMessage = result.ok ? { type: 'reply', id: message.id, ok: true, value: result.value } : { type: 'reply', id: message.id, ok: false, error: result.error };
+      // Post first, then bump: a caller that wakes on the bump must find the reply queued.
+      port.postMessage(reply);
+      wake(slot);
+      if (message.op === 'close') {
+        Atomics.store(hubState, HUB_WORKER, WORKER_CLOSED);
+        setImmediate(() => process.exit(0));
+      }
+    });
+  });
+}
+
+async function dispatch(op: string, args: unknown[], ctx: CallContext): Promise<{ ok: true; value: unknown } | { ok: false; error: ReturnType<typeof toWire> }> {
+  try {
+    if (op === 'debugCrash' && init.debugOps) {
+      setImmediate(() => {
+        throw new Error('mcp-sync debug crash');
+      });
+      return { ok: true, value: undefined };
+    }
+    const method = (api as unknown as Record<string, Method | undefined>)[op];
+    if (typeof method !== 'function' || op === 'constructor' || !Object.hasOwn(Object.getPrototypeOf(api) as object, op)) {
+      throw new Error(`Unknown operation '${op}'`);
+    }
+    return { ok: true, value: await method.call(api, ...args, ctx) };
+  } catch (error) {
+    return { ok: false, error: toWire(error) };
+  }
+}
+
+function wake(slot: Int32Array): void {
+  Atomics.add(slot, SLOT_SIGNAL, 1);
+  Atomics.notify(slot, SLOT_SIGNAL);
+}
