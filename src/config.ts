@@ -99,8 +99,8 @@ function parseServer(ctx: Ctx, raw: unknown, listKey: string): ServerConfig {
   ctx.enabled = enabled ?? disabled !== true;
   const transport = parseTransport(ctx, raw);
   for (const key of transport === 'stdio' ? HTTP_KEYS : STDIO_KEYS) {
-    if (has(raw, key))
-      fail(ctx, key, `'${key}' applies only to ${transport === 'stdio' ? 'HTTP' : 'stdio'} servers, and this one is ${transport}`);
+    const other = transport === 'stdio' ? 'HTTP' : 'stdio';
+    if (has(raw, key)) fail(ctx, key, `'${key}' applies only to ${other} servers, and this one is ${transport}`);
   }
   const base = {
     name: ctx.server,

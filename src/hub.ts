@@ -208,9 +208,14 @@ export class McpHub {
   }
 
   #request(op: Op, args: unknown[], timeoutMs: number, server?: string): unknown {
-    if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed', server === undefined ? undefined : { server });
+    if (this.#closed)
+      throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed', server === undefined ? undefined : { server });
     if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
-      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`, server === undefined ? undefined : { server });
+      throw new McpSyncError(
+        ErrorCode.INVALID_ARGUMENT,
+        `timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`,
+        server === undefined ? undefined : { server },
+      );
     }
     return this.#channel.request(op, args, timeoutMs, server);
   }

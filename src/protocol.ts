@@ -119,7 +119,8 @@ export interface CancelMessage {
 export type CallerMessage = RequestMessage | CancelMessage;
 
 /** Worker → caller: the answer to request `id`. */
-export type ReplyMessage = { type: 'reply'; id: number; ok: true; value: unknown } | { type: 'reply'; id: number; ok: false; error: WireError };
+export type ReplyMessage =
+  { type: 'reply'; id: number; ok: true; value: unknown } | { type: 'reply'; id: number; ok: false; error: WireError };
 
 /**
  * Channel slot layout (an Int32Array over a SharedArrayBuffer, one per caller channel).

@@ -32,11 +32,15 @@ export class HubApi {
 
   /** Lists every page of tools of one server, or of every ready server when `server` is undefined. */
   async listTools(server: string | undefined, ctx: CallContext): Promise<(Tool & { server: string })[]> {
-    const sessions = server === undefined ? [...this.#sessions.values()].filter((s) => s.info().state === 'ready') : [this.#session(server)];
+    const sessions =
+      server === undefined ? [...this.#sessions.values()].filter((s) => s.info().state === 'ready') : [this.#session(server)];
     const lists = await Promise.all(
       sessions.map((session) =>
         session.request(ctx, (client, options) =>
-          listAllPages((cursor) => client.listTools(cursor === undefined ? {} : { cursor }, options), (page) => page.tools),
+          listAllPages(
+            (cursor) => client.listTools(cursor === undefined ? {} : { cursor }, options),
+            (page) => page.tools,
+          ),
         ),
       ),
     );
@@ -50,7 +54,10 @@ export class HubApi {
 
   async listResources(server: string, ctx: CallContext): Promise<Resource[]> {
     return this.#session(server).request(ctx, (client, options) =>
-      listAllPages((cursor) => client.listResources(cursor === undefined ? {} : { cursor }, options), (page) => page.resources),
+      listAllPages(
+        (cursor) => client.listResources(cursor === undefined ? {} : { cursor }, options),
+        (page) => page.resources,
+      ),
     );
   }
 
@@ -60,7 +67,10 @@ export class HubApi {
 
   async listPrompts(server: string, ctx: CallContext): Promise<Prompt[]> {
     return this.#session(server).request(ctx, (client, options) =>
-      listAllPages((cursor) => client.listPrompts(cursor === undefined ? {} : { cursor }, options), (page) => page.prompts),
+      listAllPages(
+        (cursor) => client.listPrompts(cursor === undefined ? {} : { cursor }, options),
+        (page) => page.prompts,
+      ),
     );
   }
 

@@ -33,7 +33,12 @@ export function classify(error: unknown, server: string, aborted?: AbortReason):
     return new McpSyncError(ErrorCode.RPC_ERROR, message, { server, rpcCode: error.code }, { cause: error });
   }
   if (error instanceof UnauthorizedError) {
-    return new McpSyncError(ErrorCode.NEEDS_REAUTH, `MCP server '${server}' rejected our credentials: ${message}`, { server, httpStatus: 401 }, { cause: error });
+    return new McpSyncError(
+      ErrorCode.NEEDS_REAUTH,
+      `MCP server '${server}' rejected our credentials: ${message}`,
+      { server, httpStatus: 401 },
+      { cause: error },
+    );
   }
   if (error instanceof StreamableHTTPError || error instanceof SseError) {
     const status = typeof error.code === 'number' && error.code > 0 ? error.code : undefined;

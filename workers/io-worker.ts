@@ -57,7 +57,9 @@ function serveChannel(port: MessagePort, slot: Int32Array): void {
     const ctx: CallContext = { signal: controller.signal, timeoutMs: message.timeoutMs };
     void dispatch(message.op, message.args, ctx).then((result) => {
       inflight.delete(message.id);
-      const reply: ReplyMessage = result.ok ? { type: 'reply', id: message.id, ok: true, value: result.value } : { type: 'reply', id: message.id, ok: false, error: result.error };
+      const reply: ReplyMessage = result.ok
+        ? { type: 'reply', id: message.id, ok: true, value: result.value }
+        : { type: 'reply', id: message.id, ok: false, error: result.error };
       // Post first, then bump: a caller that wakes on the bump must find the reply queued.
       port.postMessage(reply);
       wake(slot);
@@ -69,7 +71,11 @@ function serveChannel(port: MessagePort, slot: Int32Array): void {
   });
 }
 
-async function dispatch(op: string, args: unknown[], ctx: CallContext): Promise<{ ok: true; value: unknown } | { ok: false; error: ReturnType<typeof toWire> }> {
+async function dispatch(
+  op: string,
+  args: unknown[],
+  ctx: CallContext,
+): Promise<{ ok: true; value: unknown } | { ok: false; error: ReturnType<typeof toWire> }> {
   try {
     if (op === 'debugCrash' && init.debugOps) {
       setImmediate(() => {

@@ -129,14 +129,18 @@ export class ServerSession {
   /** One connect attempt: fresh transport + Client, initialize, discover. */
   async #open(deadline: number): Promise<void> {
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new McpSyncError(ErrorCode.TIMEOUT, `MCP server '${this.name}' did not connect in time`, { server: this.name });
+    if (remaining <= 0)
+      throw new McpSyncError(ErrorCode.TIMEOUT, `MCP server '${this.name}' did not connect in time`, { server: this.name });
     const transport = createTransport(this.config, this.#logDir, (pid) => this.#setPid(pid));
     const client = new Client(CLIENT_INFO, { capabilities: {} });
     const options: RequestOptions = { timeout: remaining, maxTotalTimeout: remaining, signal: this.#closing.signal };
     try {
       await client.connect(transport, options);
       this.#tools = client.getServerCapabilities()?.tools
-        ? await listAllPages((cursor) => client.listTools(cursor === undefined ? {} : { cursor }, options), (page) => page.tools)
+        ? await listAllPages(
+            (cursor) => client.listTools(cursor === undefined ? {} : { cursor }, options),
+            (page) => page.tools,
+          )
         : [];
     } catch (error) {
       await client.close().catch(() => undefined);

@@ -15,7 +15,10 @@ export const SAFE_ENV_VARS: readonly string[] = ['PATH', 'HOME', 'USER', 'LANG',
 const SAFE_ENV_PREFIX = 'XDG_';
 
 /** The environment of a stdio child: the safe variables of `parent`, then the config's `env`. */
-export function childEnvironment(configEnv: Record<string, string>, parent: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+export function childEnvironment(
+  configEnv: Record<string, string>,
+  parent: NodeJS.ProcessEnv = process.env,
+): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   // The SDK merges its own default list (HOME LOGNAME PATH SHELL TERM USER) under ours; an
   // undefined value makes Node leave the variable out, so only our list gets through.
@@ -67,7 +70,9 @@ function createStdio(config: StdioServerConfig, logDir: string, onSpawn: OnSpawn
 function createHttp(config: HttpServerConfig): Transport {
   const url = new URL(config.url);
   const requestInit: RequestInit = { headers: config.headers };
-  return config.transport === 'sse' ? new SSEClientTransport(url, { requestInit }) : new StreamableHTTPClientTransport(url, { requestInit });
+  return config.transport === 'sse'
+    ? new SSEClientTransport(url, { requestInit })
+    : new StreamableHTTPClientTransport(url, { requestInit });
 }
 
 const logs = new Map<string, NodeJS.WritableStream>();

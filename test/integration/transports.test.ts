@@ -59,7 +59,10 @@ describe.each(cases)('server %s over %s', (server, transport) => {
   });
 
   it('returns structuredContent as the server sent it', () => {
-    expect(hub.callTool(server, 'add', { a: 2, b: 40 })).toMatchObject({ content: [{ type: 'text', text: '42' }], structuredContent: { sum: 42 } });
+    expect(hub.callTool(server, 'add', { a: 2, b: 40 })).toMatchObject({
+      content: [{ type: 'text', text: '42' }],
+      structuredContent: { sum: 42 },
+    });
   });
 
   it('returns an isError result instead of throwing', () => {
