@@ -74,7 +74,7 @@ export class Channel {
         this.#post({ type: 'cancel', id, reason: 'timeout' });
         throw new McpSyncError(
           ErrorCode.TIMEOUT,
-          `MCP call ${op}${server === undefined ? '' : ` to '${server}'`} timed out after ${formatSeconds(timeoutMs)}`,
+          `MCP ${op}${server === undefined ? '' : ` on '${server}'`} timed out after ${formatSeconds(timeoutMs)}`,
           dataFor(server),
         );
       }

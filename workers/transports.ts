@@ -8,6 +8,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { DEFAULT_INHERITED_ENV_VARS, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { isolatingFetch } from './isolating-fetch.js';
 import type { HttpServerConfig, ServerConfig, StdioServerConfig } from '../src/protocol.js';
 
 /** Variables a stdio child inherits from our environment; everything else must come from config. */
@@ -69,10 +70,8 @@ function createStdio(config: StdioServerConfig, logDir: string, onSpawn: OnSpawn
 
 function createHttp(config: HttpServerConfig): Transport {
   const url = new URL(config.url);
-  const requestInit: RequestInit = { headers: config.headers };
-  return config.transport === 'sse'
-    ? new SSEClientTransport(url, { requestInit })
-    : new StreamableHTTPClientTransport(url, { requestInit });
+  const options = { requestInit: { headers: config.headers }, fetch: isolatingFetch() };
+  return config.transport === 'sse' ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
 }
 
 const logs = new Map<string, NodeJS.WritableStream>();
