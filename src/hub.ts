@@ -19,7 +19,9 @@ import {
   WORKER_DEAD,
   WORKER_RUNNING,
   WORKER_STARTING,
+  DEFAULT_RECOVERY,
   type Op,
+  type RecoveryOptions,
   type ServerConfig,
   type ServerInfo,
   type WorkerInit,
@@ -42,6 +44,13 @@ export interface StartOptions {
   logDir?: string;
   /** Environment for `${VAR}` interpolation in the config. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where recovery events (session expired, reconnected, parked …) are logged, one line each:
+   * `'stderr'`, a file path, or `false` for none. @default `<logDir>/mcp-sync.log`
+   */
+  eventLog?: 'stderr' | string | false;
+  /** Tuning of self-healing (backoffs, budgets, breaker); see {@link RecoveryOptions}. @default DEFAULT_RECOVERY */
+  recovery?: Partial<RecoveryOptions>;
 }
 
 /** Options of one call. */
@@ -79,12 +88,15 @@ export class McpHub {
     const hubState = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (HUB_HEADER_WORDS + SERVER_WORDS * configs.length));
     const slot = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * SLOT_WORDS);
     const { port1, port2 } = new MessageChannel();
+    const logDir = options.logDir ?? DEFAULT_LOG_DIR;
     const init: WorkerInit = {
       servers: configs,
       hubState,
       port: port2,
       slot,
-      logDir: options.logDir ?? DEFAULT_LOG_DIR,
+      logDir,
+      recovery: recoveryOptions(options.recovery),
+      eventLog: options.eventLog === false ? null : (options.eventLog ?? join(logDir, 'mcp-sync.log')),
       debugOps: process.env['MCP_SYNC_DEBUG_OPS'] === '1',
     };
     const worker = new Worker(WORKER_URL, { workerData: init, transferList: [port2] });
@@ -219,6 +231,16 @@ export class McpHub {
     }
     return this.#channel.request(op, args, timeoutMs, server);
   }
+}
+
+function recoveryOptions(overrides: Partial<RecoveryOptions> = {}): RecoveryOptions {
+  const merged = { ...DEFAULT_RECOVERY, ...overrides };
+  for (const [key, value] of Object.entries(merged)) {
+    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `recovery.${key} must be a non-negative number, got ${JSON.stringify(value)}`);
+    }
+  }
+  return merged;
 }
 
 function assertString(value: unknown, what: string, server: string): void {

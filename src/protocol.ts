@@ -154,6 +154,47 @@ export function serverWord(index: number, word: number): number {
   return HUB_HEADER_WORDS + index * SERVER_WORDS + word;
 }
 
+/**
+ * Tuning of self-healing. The defaults follow DESIGN.md; tests shorten them. Every value is in
+ * milliseconds except the counts.
+ */
+export interface RecoveryOptions {
+  /** Connect attempts after the first one at start. @default 3 */
+  connectRetries: number;
+  /** Reconnect attempts per outage before the server is parked. @default 5 */
+  reconnectRetries: number;
+  /** First backoff between attempts; doubles each time. @default 1000 */
+  backoffMs: number;
+  /** Backoff cap. @default 60000 */
+  maxBackoffMs: number;
+  /** A session ready this long resets the reconnect budget and backoff. @default 60000 */
+  healthyResetMs: number;
+  /** A parked (or never connected) server tries to connect again this often. @default 300000 */
+  parkedProbeMs: number;
+  /** How long a call waits for a reconnect before it gives up. @default 15000 */
+  reconnectWaitMs: number;
+  /** Consecutive failures that open the circuit breaker. @default 3 */
+  breakerThreshold: number;
+  /** How long an open breaker fails calls fast. @default 60000 */
+  breakerCooldownMs: number;
+  /** Bound on one keepalive probe (ping or tools/list). @default 30000 */
+  keepaliveTimeoutMs: number;
+}
+
+/** The defaults of {@link RecoveryOptions}. */
+export const DEFAULT_RECOVERY: Readonly<RecoveryOptions> = {
+  connectRetries: 3,
+  reconnectRetries: 5,
+  backoffMs: 1_000,
+  maxBackoffMs: 60_000,
+  healthyResetMs: 60_000,
+  parkedProbeMs: 300_000,
+  reconnectWaitMs: 15_000,
+  breakerThreshold: 3,
+  breakerCooldownMs: 60_000,
+  keepaliveTimeoutMs: 30_000,
+};
+
 /** What the worker receives as `workerData` when the hub starts it. */
 export interface WorkerInit {
   servers: ServerConfig[];
@@ -164,6 +205,9 @@ export interface WorkerInit {
   slot: SharedArrayBuffer;
   /** Directory for stdio servers' stderr logs. */
   logDir: string;
+  recovery: RecoveryOptions;
+  /** Where recovery events are logged: 'stderr', a file path, or null. */
+  eventLog: string | null;
   /** Enables `debugCrash`, for tests of worker death. */
   debugOps: boolean;
 }

@@ -5,9 +5,10 @@
  */
 import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpSyncError } from '../src/errors.js';
-import type { ServerConfig, ServerInfo } from '../src/protocol.js';
+import type { RecoveryOptions, ServerConfig, ServerInfo } from '../src/protocol.js';
 import { listAllPages } from './paginate.js';
-import { ServerSession, type CallContext } from './session.js';
+import { withRecovery } from './recovery.js';
+import { ServerSession, type CallContext, type RecoveryLog } from './session.js';
 
 /** How long `close()` waits for all servers together before giving up on the stragglers. */
 export const CLOSE_TIMEOUT_MS = 5_000;
@@ -16,8 +17,8 @@ export class HubApi {
   readonly #sessions = new Map<string, ServerSession>();
   #closed: Promise<void> | undefined;
 
-  constructor(servers: ServerConfig[], hubState: Int32Array, logDir: string) {
-    servers.forEach((config, index) => this.#sessions.set(config.name, new ServerSession(config, index, hubState, logDir)));
+  constructor(servers: ServerConfig[], hubState: Int32Array, logDir: string, recovery: RecoveryOptions, log: RecoveryLog) {
+    servers.forEach((config, index) => this.#sessions.set(config.name, new ServerSession(config, index, hubState, logDir, recovery, log)));
   }
 
   /** Connects every server in parallel; resolves once each is ready or has failed. */
@@ -36,7 +37,7 @@ export class HubApi {
       server === undefined ? [...this.#sessions.values()].filter((s) => s.info().state === 'ready') : [this.#session(server)];
     const lists = await Promise.all(
       sessions.map((session) =>
-        session.request(ctx, (client, options) =>
+        withRecovery(session, ctx, (client, options) =>
           listAllPages(
             (cursor) => client.listTools(cursor === undefined ? {} : { cursor }, options),
             (page) => page.tools,
@@ -49,11 +50,11 @@ export class HubApi {
 
   async callTool(server: string, tool: string, args: Record<string, unknown> | undefined, ctx: CallContext): Promise<CallToolResult> {
     const params = args === undefined ? { name: tool } : { name: tool, arguments: args };
-    return (await this.#session(server).request(ctx, (client, options) => client.callTool(params, undefined, options))) as CallToolResult;
+    return (await withRecovery(this.#session(server), ctx, (client, options) => client.callTool(params, undefined, options))) as CallToolResult;
   }
 
   async listResources(server: string, ctx: CallContext): Promise<Resource[]> {
-    return this.#session(server).request(ctx, (client, options) =>
+    return withRecovery(this.#session(server), ctx, (client, options) =>
       listAllPages(
         (cursor) => client.listResources(cursor === undefined ? {} : { cursor }, options),
         (page) => page.resources,
@@ -62,11 +63,11 @@ export class HubApi {
   }
 
   async readResource(server: string, uri: string, ctx: CallContext): Promise<ReadResourceResult> {
-    return this.#session(server).request(ctx, (client, options) => client.readResource({ uri }, options));
+    return withRecovery(this.#session(server), ctx, (client, options) => client.readResource({ uri }, options));
   }
 
   async listPrompts(server: string, ctx: CallContext): Promise<Prompt[]> {
-    return this.#session(server).request(ctx, (client, options) =>
+    return withRecovery(this.#session(server), ctx, (client, options) =>
       listAllPages(
         (cursor) => client.listPrompts(cursor === undefined ? {} : { cursor }, options),
         (page) => page.prompts,
@@ -76,11 +77,11 @@ export class HubApi {
 
   async getPrompt(server: string, name: string, args: Record<string, string> | undefined, ctx: CallContext): Promise<GetPromptResult> {
     const params = args === undefined ? { name } : { name, arguments: args };
-    return this.#session(server).request(ctx, (client, options) => client.getPrompt(params, options));
+    return withRecovery(this.#session(server), ctx, (client, options) => client.getPrompt(params, options));
   }
 
   async ping(server: string, ctx: CallContext): Promise<void> {
-    await this.#session(server).request(ctx, (client, options) => client.ping(options));
+    await withRecovery(this.#session(server), ctx, (client, options) => client.ping(options));
   }
 
   /** Closes every server in parallel, bounded by {@link CLOSE_TIMEOUT_MS}. Idempotent. */

@@ -8,8 +8,39 @@ import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamable
 import { ErrorCode as RpcCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpSyncError } from '../src/errors.js';
 
-/** Why a request was aborted by us: the caller's deadline passed, or another thread interrupted. */
-export type AbortReason = 'timeout' | 'interrupt' | 'close';
+/** Why a request was aborted by us: the caller's deadline passed, another thread interrupted,
+ * the hub is closing, or the connection was found dead under it. */
+export type AbortReason = 'timeout' | 'interrupt' | 'close' | 'lost';
+
+/**
+ * Messages that mean "the server no longer knows this session" — matched case-insensitively as
+ * substrings, as hermes-agent does (its #13383 fix), plus the 400 body of servers built on the
+ * SDK's examples (server-everything).
+ */
+export const SESSION_EXPIRED_MARKERS: readonly string[] = [
+  'invalid or expired session',
+  'expired session',
+  'session expired',
+  'session not found',
+  'unknown session',
+  'session terminated',
+  'no valid session id provided',
+];
+
+/** True when `error` says the server forgot our session. Never for an empty message. */
+export function isSessionExpired(error: unknown): boolean {
+  // Structural: the SDK's own server answers a POST on a forgotten session with HTTP 404.
+  if (error instanceof StreamableHTTPError && error.code === 404) return true;
+  const message = (error instanceof Error ? error.message : String(error ?? '')).toLowerCase();
+  return message !== '' && SESSION_EXPIRED_MARKERS.some((marker) => message.includes(marker));
+}
+
+/** True when `error` is the server rejecting our credentials. */
+export function isAuthError(error: unknown): boolean {
+  if (error instanceof UnauthorizedError) return true;
+  if ((error instanceof StreamableHTTPError || error instanceof SseError) && error.code === 401) return true;
+  return error instanceof Error && /\(HTTP 401\)|\b401 Unauthorized\b/i.test(error.message) && !(error instanceof McpError);
+}
 
 /** Maps `error` raised while serving `server` to a typed McpSyncError (idempotent). */
 export function classify(error: unknown, server: string, aborted?: AbortReason): McpSyncError {
@@ -18,27 +49,21 @@ export function classify(error: unknown, server: string, aborted?: AbortReason):
   if (aborted === 'close') return new McpSyncError(ErrorCode.CLOSED, `MCP server '${server}' was closed`, { server }, { cause: error });
   const message = error instanceof Error ? error.message : String(error);
   if (aborted === 'timeout') return new McpSyncError(ErrorCode.TIMEOUT, `MCP call to '${server}' timed out`, { server }, { cause: error });
+  if (aborted === 'lost') return outcomeUncertain(server, error);
+  if (isSessionExpired(error)) {
+    return new McpSyncError(ErrorCode.SESSION_EXPIRED, `MCP server '${server}' lost our session: ${message}`, { server }, { cause: error });
+  }
+  if (isAuthError(error)) {
+    return new McpSyncError(ErrorCode.NEEDS_REAUTH, reauthMessage(server), { server, httpStatus: 401, needsReauth: true }, { cause: error });
+  }
   if (error instanceof McpError) {
     if (error.code === RpcCode.RequestTimeout) {
       return new McpSyncError(ErrorCode.TIMEOUT, `MCP call to '${server}' timed out: ${message}`, { server }, { cause: error });
     }
-    if (error.code === RpcCode.ConnectionClosed) {
-      return new McpSyncError(
-        ErrorCode.OUTCOME_UNCERTAIN,
-        `Connection to MCP server '${server}' closed mid-call; the call may or may not have run`,
-        { server },
-        { cause: error },
-      );
-    }
+    // -32000 is also many servers' generic error code: only the SDK's own "Connection closed"
+    // (the transport ended under a pending request) means the outcome is unknown.
+    if (error.code === RpcCode.ConnectionClosed && /connection closed/i.test(message)) return outcomeUncertain(server, error);
     return new McpSyncError(ErrorCode.RPC_ERROR, message, { server, rpcCode: error.code }, { cause: error });
-  }
-  if (error instanceof UnauthorizedError) {
-    return new McpSyncError(
-      ErrorCode.NEEDS_REAUTH,
-      `MCP server '${server}' rejected our credentials: ${message}`,
-      { server, httpStatus: 401 },
-      { cause: error },
-    );
   }
   if (error instanceof StreamableHTTPError || error instanceof SseError) {
     const status = typeof error.code === 'number' && error.code > 0 ? error.code : undefined;
@@ -49,6 +74,23 @@ export function classify(error: unknown, server: string, aborted?: AbortReason):
     return new McpSyncError(ErrorCode.NOT_CONNECTED, `MCP server '${server}' is not connected`, { server }, { cause: error });
   }
   return new McpSyncError(ErrorCode.TRANSPORT_ERROR, `MCP server '${server}': ${describe(error)}`, { server }, { cause: error });
+}
+
+function outcomeUncertain(server: string, cause: unknown): McpSyncError {
+  return new McpSyncError(
+    ErrorCode.OUTCOME_UNCERTAIN,
+    `Connection to MCP server '${server}' broke mid-call; the call may or may not have run, so it was not retried`,
+    { server },
+    { cause },
+  );
+}
+
+/** What the user must do when credentials cannot be recovered (the hermes wording). */
+export function reauthMessage(server: string): string {
+  return (
+    `MCP server '${server}' requires re-authentication. Run \`mcp-sync login ${server}\` (or update the credentials in its config) and restart. ` +
+    'Do NOT retry this tool — ask the user to re-authenticate.'
+  );
 }
 
 /** An error's message plus the message of its cause (fetch hides ECONNREFUSED in `cause`). */

@@ -35,7 +35,8 @@ slots.push(new Int32Array(init.slot));
 // Loaded after the exit hook is in place, so that even a failure to load the SDK wakes the
 // hub's blocked start() at once with WORKER_EXITED.
 const { HubApi: Api } = await import('./api.js');
-const api: HubApi = new Api(init.servers, hubState, init.logDir);
+const { createEventLog } = await import('./event-log.js');
+const api: HubApi = new Api(init.servers, hubState, init.logDir, init.recovery, createEventLog(init.eventLog));
 type Method = (...args: unknown[]) => unknown;
 
 serveChannel(init.port, slots[0]!);

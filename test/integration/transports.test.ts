@@ -81,7 +81,7 @@ describe.each(cases)('server %s over %s', (server, transport) => {
     expect(hub.listResources(server).map((r) => r.uri)).toEqual(expect.arrayContaining(['fixture://hello', 'fixture://blob']));
     expect(hub.readResource(server, 'fixture://hello').contents[0]).toMatchObject({ text: `hello from ${server}` });
     const blob = hub.readResource(server, 'fixture://blob').contents[0];
-    expect(blob && 'blob' in blob ? Buffer.from(blob.blob, 'base64') : undefined).toEqual(Buffer.from([...Array(16).keys()]));
+    expect(blob && 'blob' in blob ? Buffer.from(String(blob.blob), 'base64') : undefined).toEqual(Buffer.from([...Array(16).keys()]));
   });
 
   it('lists prompts and gets one with arguments', () => {

@@ -1,0 +1,71 @@
+/**
+ * withRecovery: the one wrapper every operation (tool calls, resources, prompts, listings, ping)
+ * goes through. In order: the circuit breaker; a call arriving mid-reconnect waits for the new
+ * session; a session expiry re-initialises once and retries once on the NEW session; a timeout or
+ * a cut connection is never retried (the server may have run it) but checks the session in the
+ * background; an interrupt changes nothing. See DESIGN.md, "Recovery rules".
+ */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { ErrorCode, McpSyncError, type ErrorCode as Code } from '../src/errors.js';
+import type { CallContext, ServerSession } from './session.js';
+
+/** Failures that say the server is unhealthy: they count toward opening the breaker. A JSON-RPC
+ * error or an isError result is the server answering, and an interrupt says nothing about it. */
+const BREAKER_FAILURES: ReadonlySet<Code> = new Set<Code>([
+  ErrorCode.NOT_CONNECTED,
+  ErrorCode.TIMEOUT,
+  ErrorCode.TRANSPORT_ERROR,
+  ErrorCode.SESSION_EXPIRED,
+  ErrorCode.OUTCOME_UNCERTAIN,
+  ErrorCode.NEEDS_REAUTH,
+]);
+
+/** Failures after which the session itself is suspect: check it in the background. */
+const AMBIGUOUS: ReadonlySet<Code> = new Set<Code>([ErrorCode.TIMEOUT, ErrorCode.OUTCOME_UNCERTAIN, ErrorCode.TRANSPORT_ERROR]);
+
+type Operation<T> = (client: Client, options: RequestOptions) => Promise<T>;
+
+/** Runs `op` on `session` under the recovery rules. @throws McpSyncError */
+export async function withRecovery<T>(session: ServerSession, ctx: CallContext, op: Operation<T>): Promise<T> {
+  const deadline = Date.now() + ctx.timeoutMs;
+  session.breaker.admit();
+  try {
+    await awaitReconnect(session, ctx, deadline);
+    const generation = session.generation;
+    try {
+      return succeed(session, await session.request(ctx, op));
+    } catch (error) {
+      if (!(error instanceof McpSyncError) || error.code !== ErrorCode.SESSION_EXPIRED) throw error;
+      // The server rejected the request without running it, so one retry is safe — but only on
+      // a session newer than the one that failed (never replay onto the stale one).
+      const waitMs = Math.min(session.recoveryWaitMs, deadline - Date.now());
+      if (!(await session.renew('expired', generation, waitMs, ctx.signal))) throw error;
+      return succeed(session, await session.request(remaining(ctx, deadline), op));
+    }
+  } catch (error) {
+    const failure = error instanceof McpSyncError ? error : new McpSyncError(ErrorCode.INTERNAL, String(error), { server: session.name });
+    if (BREAKER_FAILURES.has(failure.code)) session.breaker.failure();
+    else if (failure.code === ErrorCode.RPC_ERROR) session.breaker.success();
+    else session.breaker.release();
+    if (AMBIGUOUS.has(failure.code)) session.checkHealth();
+    throw failure;
+  }
+}
+
+function succeed<T>(session: ServerSession, result: T): T {
+  session.breaker.success();
+  return result;
+}
+
+/** A call that arrives while the server is reconnecting waits for the new session, bounded. */
+async function awaitReconnect(session: ServerSession, ctx: CallContext, deadline: number): Promise<void> {
+  if (session.state !== 'reconnecting') return;
+  const waitMs = Math.min(session.recoveryWaitMs, deadline - Date.now());
+  if (!(await session.waitForSession(session.generation, waitMs, ctx.signal))) throw session.notConnected();
+}
+
+/** The context for a retry: what is left of the caller's deadline. */
+function remaining(ctx: CallContext, deadline: number): CallContext {
+  return { signal: ctx.signal, timeoutMs: Math.max(1, deadline - Date.now()) };
+}
