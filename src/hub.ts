@@ -13,8 +13,11 @@ import { killOrphansOnExit } from './orphans.js';
 import {
   HUB_HEADER_WORDS,
   HUB_WORKER,
+  SERVER_STATE,
+  SERVER_STATES,
   SERVER_WORDS,
   SLOT_SIGNAL,
+  serverWord,
   SLOT_WORDS,
   WORKER_DEAD,
   WORKER_RUNNING,
@@ -24,6 +27,7 @@ import {
   type RecoveryOptions,
   type ServerConfig,
   type ServerInfo,
+  type ServerState,
   type WorkerInit,
 } from './protocol.js';
 import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from './types.js';
@@ -125,6 +129,33 @@ export class McpHub {
     return hub;
   }
 
+  /**
+   * A server's connection state, read from shared memory: no round trip to the worker.
+   * @throws McpSyncError UNKNOWN_SERVER
+   */
+  state(server: string): ServerState {
+    return SERVER_STATES[Atomics.load(this.#hubState, serverWord(this.#indexOf(server), SERVER_STATE))] ?? 'closed';
+  }
+
+  /**
+   * Blocks until `server` has a ready session, or `timeoutMs` passes; returns the state it saw
+   * last. Event-driven: the thread sleeps on the server's shared state word and the worker's
+   * state change wakes it at once (no polling).
+   * @throws McpSyncError UNKNOWN_SERVER, WORKER_EXITED, CLOSED
+   */
+  waitForReady(server: string, options: CallOptions = {}): ServerState {
+    const word = serverWord(this.#indexOf(server), SERVER_STATE);
+    const deadline = performance.now() + (options.timeoutMs ?? this.#configs.get(server)!.connectTimeoutMs);
+    for (;;) {
+      const value = Atomics.load(this.#hubState, word);
+      const state = SERVER_STATES[value] ?? 'closed';
+      const remaining = deadline - performance.now();
+      if (state === 'ready' || state === 'closed' || remaining <= 0) return state;
+      this.#assertWorkerAlive(server);
+      Atomics.wait(this.#hubState, word, value, remaining);
+    }
+  }
+
   /** Every enabled server with its transport, state, tool count and, when not ready, its error. */
   servers(): ServerInfo[] {
     return this.#request('servers', [], STATUS_TIMEOUT_MS) as ServerInfo[];
@@ -210,13 +241,27 @@ export class McpHub {
   }
 
   #call(op: Op, server: string, args: unknown[], options: CallOptions): unknown {
+    return this.#request(op, args, options.timeoutMs ?? this.#configOf(server).timeoutMs, server);
+  }
+
+  #configOf(server: string): ServerConfig {
     assertString(server, 'server', server);
     const config = this.#configs.get(server);
     if (config === undefined) {
       const known = [...this.#configs.keys()].map((name) => `'${name}'`).join(', ') || 'none';
       throw new McpSyncError(ErrorCode.UNKNOWN_SERVER, `Unknown MCP server '${server}' (configured: ${known})`, { server });
     }
-    return this.#request(op, args, options.timeoutMs ?? config.timeoutMs, server);
+    return config;
+  }
+
+  #indexOf(server: string): number {
+    return [...this.#configs.values()].indexOf(this.#configOf(server));
+  }
+
+  #assertWorkerAlive(server: string): void {
+    if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed', { server });
+    if (Atomics.load(this.#hubState, HUB_WORKER) === WORKER_DEAD)
+      throw new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited', { server });
   }
 
   #request(op: Op, args: unknown[], timeoutMs: number, server?: string): unknown {

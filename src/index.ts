@@ -2,7 +2,17 @@
 export { McpHub, DEFAULT_LOG_DIR, type StartOptions, type CallOptions } from './hub.js';
 export { McpSyncError, ErrorCode, type McpSyncErrorData } from './errors.js';
 export { loadConfig, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_KEEPALIVE_INTERVAL_MS } from './config.js';
-export type { ServerConfig, StdioServerConfig, HttpServerConfig, OAuthConfig, ToolFilter, ServerInfo, ServerState } from './protocol.js';
+export { DEFAULT_RECOVERY } from './protocol.js';
+export type {
+  RecoveryOptions,
+  ServerConfig,
+  StdioServerConfig,
+  HttpServerConfig,
+  OAuthConfig,
+  ToolFilter,
+  ServerInfo,
+  ServerState,
+} from './protocol.js';
 export type {
   CallToolResult,
   ContentBlock,

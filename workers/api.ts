@@ -50,7 +50,9 @@ export class HubApi {
 
   async callTool(server: string, tool: string, args: Record<string, unknown> | undefined, ctx: CallContext): Promise<CallToolResult> {
     const params = args === undefined ? { name: tool } : { name: tool, arguments: args };
-    return (await withRecovery(this.#session(server), ctx, (client, options) => client.callTool(params, undefined, options))) as CallToolResult;
+    return (await withRecovery(this.#session(server), ctx, (client, options) =>
+      client.callTool(params, undefined, options),
+    )) as CallToolResult;
   }
 
   async listResources(server: string, ctx: CallContext): Promise<Resource[]> {

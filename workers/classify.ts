@@ -54,7 +54,12 @@ export function classify(error: unknown, server: string, aborted?: AbortReason):
     return new McpSyncError(ErrorCode.SESSION_EXPIRED, `MCP server '${server}' lost our session: ${message}`, { server }, { cause: error });
   }
   if (isAuthError(error)) {
-    return new McpSyncError(ErrorCode.NEEDS_REAUTH, reauthMessage(server), { server, httpStatus: 401, needsReauth: true }, { cause: error });
+    return new McpSyncError(
+      ErrorCode.NEEDS_REAUTH,
+      reauthMessage(server),
+      { server, httpStatus: 401, needsReauth: true },
+      { cause: error },
+    );
   }
   if (error instanceof McpError) {
     if (error.code === RpcCode.RequestTimeout) {

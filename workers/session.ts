@@ -269,7 +269,10 @@ export class ServerSession {
       }
     }
     if (this.#state === 'closed') return;
-    this.#log(this.name, `parked after ${this.#attempts} failed reconnects; probing every ${Math.round(this.#recovery.parkedProbeMs / 1000)} s`);
+    this.#log(
+      this.name,
+      `parked after ${this.#attempts} failed reconnects; probing every ${Math.round(this.#recovery.parkedProbeMs / 1000)} s`,
+    );
     this.#setState('parked');
     this.#scheduleProbe();
   }
@@ -288,14 +291,18 @@ export class ServerSession {
   /** Fresh transport + Client (the SDK cannot restart either), initialize, discover. */
   async #open(deadline: number): Promise<void> {
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new McpSyncError(ErrorCode.TIMEOUT, `MCP server '${this.name}' did not connect in time`, { server: this.name });
+    if (remaining <= 0)
+      throw new McpSyncError(ErrorCode.TIMEOUT, `MCP server '${this.name}' did not connect in time`, { server: this.name });
     const transport = createTransport(this.config, this.#logDir, (pid) => this.#setPid(pid));
     const client = new Client(CLIENT_INFO, { capabilities: {} });
     const options: RequestOptions = { timeout: remaining, maxTotalTimeout: remaining, signal: this.#closing.signal };
     try {
       await client.connect(transport, options);
       this.#tools = client.getServerCapabilities()?.tools
-        ? await listAllPages((cursor) => client.listTools(cursor === undefined ? {} : { cursor }, options), (page) => page.tools)
+        ? await listAllPages(
+            (cursor) => client.listTools(cursor === undefined ? {} : { cursor }, options),
+            (page) => page.tools,
+          )
         : [];
     } catch (error) {
       await client.close().catch(() => undefined);
@@ -346,15 +353,18 @@ export class ServerSession {
   #scheduleKeepalive(): void {
     clearTimeout(this.#timer);
     const dueIn = this.#lastActivity + this.config.keepaliveIntervalMs - Date.now();
-    this.#timer = setTimeout(() => {
-      if (this.#state !== 'ready') return;
-      if (Date.now() - this.#lastActivity < this.config.keepaliveIntervalMs) return this.#scheduleKeepalive();
-      const generation = this.#generation;
-      this.#probe().then(
-        () => this.#scheduleKeepalive(),
-        (error: unknown) => this.#onProbeFailed(error, generation, 'keepalive'),
-      );
-    }, Math.max(0, dueIn));
+    this.#timer = setTimeout(
+      () => {
+        if (this.#state !== 'ready') return;
+        if (Date.now() - this.#lastActivity < this.config.keepaliveIntervalMs) return this.#scheduleKeepalive();
+        const generation = this.#generation;
+        this.#probe().then(
+          () => this.#scheduleKeepalive(),
+          (error: unknown) => this.#onProbeFailed(error, generation, 'keepalive'),
+        );
+      },
+      Math.max(0, dueIn),
+    );
   }
 
   /** `ping`, or `tools/list` for a server that does not implement ping (-32601). */
