@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { Channel } from './channel.js';
-import { loadConfig } from './config.js';
+import { DEFAULT_CALL_TIMEOUT_MS, loadConfig } from './config.js';
 import { ErrorCode, McpSyncError } from './errors.js';
 import { killOrphansOnExit } from './orphans.js';
 import {
@@ -168,7 +168,7 @@ export class McpHub {
   listTools(server?: string, options: CallOptions = {}): Tool[] {
     if (server === undefined) {
       const deadline = Math.max(0, ...[...this.#configs.values()].map((config) => config.timeoutMs));
-      return this.#request('listTools', [undefined], options.timeoutMs ?? deadline) as Tool[];
+      return this.#request('listTools', [undefined], options.timeoutMs ?? (deadline || DEFAULT_CALL_TIMEOUT_MS)) as Tool[];
     }
     return this.#call('listTools', server, [server], options) as Tool[];
   }
@@ -227,7 +227,7 @@ export class McpHub {
     this.#shutDown();
   }
 
-  /** Test hook: makes the worker throw an uncaught error (only with MCP_SYNC_DEBUG_OPS=1). */
+  /** @internal Test hook: makes the worker throw an uncaught error (only with MCP_SYNC_DEBUG_OPS=1). */
   debugCrashWorker(): void {
     this.#request('debugCrash', [], STATUS_TIMEOUT_MS);
   }

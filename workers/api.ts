@@ -31,10 +31,12 @@ export class HubApi {
     return [...this.#sessions.values()].map((session) => session.info());
   }
 
-  /** Lists every page of tools of one server, or of every ready server when `server` is undefined. */
+  /**
+   * Lists every page of tools of one server — or of every ready server, leaving out any that
+   * fails to answer (its state and error are in `servers()`).
+   */
   async listTools(server: string | undefined, ctx: CallContext): Promise<(Tool & { server: string })[]> {
-    const sessions =
-      server === undefined ? [...this.#sessions.values()].filter((s) => s.info().state === 'ready') : [this.#session(server)];
+    const sessions = server === undefined ? [...this.#sessions.values()].filter((s) => s.state === 'ready') : [this.#session(server)];
     const lists = await Promise.all(
       sessions.map((session) =>
         withRecovery(session, ctx, (client, options) =>
@@ -42,7 +44,10 @@ export class HubApi {
             (cursor) => client.listTools(cursor === undefined ? {} : { cursor }, options),
             (page) => page.tools,
           ),
-        ),
+        ).catch((error: unknown) => {
+          if (server !== undefined) throw error;
+          return [];
+        }),
       ),
     );
     return lists.flatMap((tools, i) => tools.map((tool) => ({ ...tool, server: sessions[i]!.name })));

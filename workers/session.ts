@@ -134,19 +134,18 @@ export class ServerSession {
   async request<T>(ctx: CallContext, fn: (client: Client, options: RequestOptions) => Promise<T>): Promise<T> {
     const client = this.#client;
     if (this.#state !== 'ready' || client === undefined) throw this.notConnected();
-    const own = new AbortController();
-    const forward = (): void => own.abort(ctx.signal.reason);
-    ctx.signal.addEventListener('abort', forward, { once: true });
-    this.#inflight.add(own);
+    const own = childSignal(ctx.signal);
+    this.#inflight.add(own.controller);
     try {
-      const result = await fn(client, { signal: own.signal, timeout: ctx.timeoutMs, maxTotalTimeout: ctx.timeoutMs });
+      const result = await fn(client, { signal: own.controller.signal, timeout: ctx.timeoutMs, maxTotalTimeout: ctx.timeoutMs });
       this.#lastActivity = Date.now();
       return result;
     } catch (error) {
-      throw classify(error, this.name, own.signal.aborted ? (own.signal.reason as AbortReason) : undefined);
+      const reason = own.controller.signal.aborted ? (own.controller.signal.reason as AbortReason) : undefined;
+      throw classify(error, this.name, reason);
     } finally {
-      ctx.signal.removeEventListener('abort', forward);
-      this.#inflight.delete(own);
+      own.dispose();
+      this.#inflight.delete(own.controller);
     }
   }
 
@@ -295,7 +294,8 @@ export class ServerSession {
       throw new McpSyncError(ErrorCode.TIMEOUT, `MCP server '${this.name}' did not connect in time`, { server: this.name });
     const transport = createTransport(this.config, this.#logDir, (pid) => this.#setPid(pid));
     const client = new Client(CLIENT_INFO, { capabilities: {} });
-    const options: RequestOptions = { timeout: remaining, maxTotalTimeout: remaining, signal: this.#closing.signal };
+    const own = childSignal(this.#closing.signal);
+    const options: RequestOptions = { timeout: remaining, maxTotalTimeout: remaining, signal: own.controller.signal };
     try {
       await client.connect(transport, options);
       this.#tools = client.getServerCapabilities()?.tools
@@ -308,6 +308,8 @@ export class ServerSession {
       await client.close().catch(() => undefined);
       this.#setPid(0);
       throw error;
+    } finally {
+      own.dispose();
     }
     if (this.#closing.signal.aborted) {
       await client.close();
@@ -371,19 +373,24 @@ export class ServerSession {
   async #probe(): Promise<void> {
     const client = this.#client;
     if (client === undefined) throw this.notConnected();
-    const options: RequestOptions = { timeout: this.#recovery.keepaliveTimeoutMs, signal: this.#closing.signal };
-    if (!this.#pingUnsupported) {
-      try {
-        await client.ping(options);
-        this.#lastActivity = Date.now();
-        return;
-      } catch (error) {
-        if (!(error instanceof McpError && error.code === RpcCode.MethodNotFound)) throw error;
-        this.#pingUnsupported = true;
+    const own = childSignal(this.#closing.signal);
+    const options: RequestOptions = { timeout: this.#recovery.keepaliveTimeoutMs, signal: own.controller.signal };
+    try {
+      if (!this.#pingUnsupported) {
+        try {
+          await client.ping(options);
+          this.#lastActivity = Date.now();
+          return;
+        } catch (error) {
+          if (!(error instanceof McpError && error.code === RpcCode.MethodNotFound)) throw error;
+          this.#pingUnsupported = true;
+        }
       }
+      await client.listTools({}, options);
+      this.#lastActivity = Date.now();
+    } finally {
+      own.dispose();
     }
-    await client.listTools({}, options);
-    this.#lastActivity = Date.now();
   }
 
   #onProbeFailed(error: unknown, generation: number, what: string): void {
@@ -428,6 +435,19 @@ export class ServerSession {
     Atomics.store(this.#words, stateWord, SERVER_STATES.indexOf(this.#state));
     Atomics.notify(this.#words, stateWord);
   }
+}
+
+/**
+ * A signal of its own for one SDK request, aborted (with the same reason) when `parent` is. The
+ * SDK never removes the abort listener it adds to a request's signal, so a long-lived signal
+ * must never be handed to it directly; `dispose()` unlinks this one from `parent`.
+ */
+function childSignal(parent: AbortSignal): { controller: AbortController; dispose(): void } {
+  const controller = new AbortController();
+  const forward = (): void => controller.abort(parent.reason);
+  if (parent.aborted) forward();
+  else parent.addEventListener('abort', forward, { once: true });
+  return { controller, dispose: () => parent.removeEventListener('abort', forward) };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -3,8 +3,12 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import type { ExpireMode, FaultStats } from '../fixtures/faults.js';
 import type { AdminStats } from '../fixtures/http-common.js';
+
+export type { ExpireMode } from '../fixtures/faults.js';
 
 /** The runnable fixtures in `dist/test/fixtures/`. */
 export type FixtureName = 'stdio-server' | 'http-server' | 'sse-server' | 'silent-stdio';
@@ -49,6 +53,22 @@ export interface HttpFixtureOptions extends StartOptions {
   port?: number;
   /** Answer POSTs with plain JSON instead of SSE streams (`enableJsonResponse`). @default false */
   json?: boolean;
+  /**
+   * What a request naming a forgotten session gets (see `EXPIRE_MODES` in fixtures/faults.ts):
+   * `404` (the SDK's server), `400` (server-everything), or HTTP 200 with a JSON-RPC error:
+   * `rpc-expired` (-32602 "Invalid params: Invalid or expired session"), `terminated`
+   * (-32000 "Session terminated"), `unknown` (-32000 "Unknown session: <id>"). @default "404"
+   */
+  expireMode?: ExpireMode;
+  /** Forget a session this many ms after its last request finished (idle TTL). @default undefined (never) */
+  sessionTtlMs?: number;
+  /** Answer `ping` with JSON-RPC error -32601 Method not found. @default false */
+  noPing?: boolean;
+  /**
+   * Ping every session's client this often over its GET stream; a client that does not answer
+   * within the same time loses its session. @default undefined (never)
+   */
+  pingClientsMs?: number;
 }
 
 /** A server running in a child process. */
@@ -64,10 +84,43 @@ export interface ServerProcess {
 
 /** A fixture HTTP server (Streamable HTTP or SSE) with its admin endpoints. */
 export interface FixtureServer extends ServerProcess {
-  /** Counters summed over every session the server ever had. */
+  /** The current server process (a new one after {@link FixtureServer.restart}). */
+  readonly child: ChildProcess;
+  /** Counters summed over every session the server ever had (reset by a restart: a new process). */
   stats(): Promise<AdminStats>;
-  /** Forgets every session: the next request naming one gets a 404 "Session not found". */
+  /**
+   * Forgets every session: the next request naming one gets the expiry answer — a 404
+   * "Session not found" unless {@link HttpFixtureOptions.expireMode} says otherwise.
+   */
   dropSessions(): Promise<void>;
+  /** SIGKILLs the server process and resolves once it has exited; `url` refuses connections until a restart. */
+  kill(): Promise<void>;
+  /**
+   * Stops the server process (if still running) and starts a new one on the same port with the
+   * same options. The new process knows no session: clients must re-initialise.
+   */
+  restart(): Promise<void>;
+}
+
+/** What the Streamable HTTP fixture answers on `GET /admin/stats`. */
+export type HttpAdminStats = AdminStats & FaultStats;
+
+/** The Streamable HTTP fixture, with its fault switches. */
+export interface HttpFixtureServer extends FixtureServer {
+  stats(): Promise<HttpAdminStats>;
+  /**
+   * Makes every MCP request need `Authorization: Bearer <token>`, else HTTP 401 with
+   * `WWW-Authenticate: Bearer error="invalid_token"`; `null` turns it off. With `once`, only
+   * the first request without the token is refused, then the requirement lifts by itself.
+   */
+  requireToken(token: string | null, opts?: { once?: boolean }): Promise<void>;
+  /**
+   * `true`: the server reads MCP requests and never answers them (sockets stay open).
+   * `false`: the held requests go on as if the server had only been slow; resolves with how many.
+   */
+  hang(on: boolean): Promise<number>;
+  /** While on, every tools/call forgets its session and gets the expiry answer (a retry fails too). */
+  expireCalls(on: boolean): Promise<void>;
 }
 
 // Children still running: killed when this process exits, so a failed test leaves none behind.
@@ -83,6 +136,14 @@ function track(child: ChildProcess): void {
   }
   running.add(child);
   child.once('exit', () => running.delete(child));
+}
+
+async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.ref();
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -177,31 +238,66 @@ function portLine(line: string, stream: 'stdout' | 'stderr'): string | undefined
   }
 }
 
-async function admin(url: string, method: 'GET' | 'POST', path: string): Promise<unknown> {
-  const res = await fetch(new URL(path, url), { method });
+async function admin(url: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  const json = body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+  const res = await fetch(new URL(path, url), { method, ...json });
   if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
   return res.json();
 }
 
+/** How often {@link FixtureServer.restart} retries when its port is taken (by someone else) meanwhile. */
+const RESTART_ATTEMPTS = 10;
+
 async function startFixture(fixture: FixtureName, args: string[], opts: StartOptions): Promise<FixtureServer> {
-  const started = await spawnUntilReady(fixture, fixturePath(fixture), args, opts, portLine);
+  let started = await spawnUntilReady(fixture, fixturePath(fixture), args, opts, portLine);
   const url = started.value;
+  // A restart must come back on the very port clients know, not on a new `--port 0` pick.
+  const sameArgs = [...args.filter((arg, i) => arg !== '--port' && args[i - 1] !== '--port'), '--port', new URL(url).port];
+  const restart = async (): Promise<void> => {
+    await stopChild(started.child);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        started = await spawnUntilReady(fixture, fixturePath(fixture), sameArgs, opts, portLine);
+        return;
+      } catch (error) {
+        if (attempt >= RESTART_ATTEMPTS || !String(error).includes('EADDRINUSE')) throw error;
+        await sleep(100 * attempt);
+      }
+    }
+  };
   return {
     url,
-    child: started.child,
+    get child() {
+      return started.child;
+    },
     stop: () => stopChild(started.child),
-    stderr: started.stderr,
+    kill: () => killChild(started.child),
+    restart,
+    stderr: () => started.stderr(),
     stats: async () => (await admin(url, 'GET', '/admin/stats')) as AdminStats,
     dropSessions: async () => void (await admin(url, 'POST', '/admin/drop-sessions')),
   };
 }
 
 /** Starts the Streamable HTTP fixture (`dist/test/fixtures/http-server.js`) on 127.0.0.1. */
-export async function startHttpFixture(opts: HttpFixtureOptions = {}): Promise<FixtureServer> {
+export async function startHttpFixture(opts: HttpFixtureOptions = {}): Promise<HttpFixtureServer> {
   const args = ['--exit-with-stdin', '--port', String(opts.port ?? 0)];
   if (opts.name !== undefined) args.push('--name', opts.name);
   if (opts.json === true) args.push('--json');
-  return startFixture('http-server', args, opts);
+  if (opts.expireMode !== undefined) args.push('--expire-mode', opts.expireMode);
+  if (opts.sessionTtlMs !== undefined) args.push('--session-ttl-ms', String(opts.sessionTtlMs));
+  if (opts.noPing === true) args.push('--no-ping');
+  if (opts.pingClientsMs !== undefined) args.push('--ping-clients-ms', String(opts.pingClientsMs));
+  const server = await startFixture('http-server', args, opts);
+  const { url } = server;
+  // Spread would copy the `child` getter's current value: extend the object itself instead.
+  return Object.assign(server, {
+    stats: async () => (await admin(url, 'GET', '/admin/stats')) as HttpAdminStats,
+    requireToken: async (token: string | null, { once = false }: { once?: boolean } = {}) =>
+      void (await admin(url, 'POST', '/admin/require-token', { token, once })),
+    hang: async (on: boolean) => ((await admin(url, 'POST', '/admin/hang', { on })) as { released: number }).released,
+    expireCalls: async (on: boolean) => void (await admin(url, 'POST', '/admin/expire-calls', { on })),
+  });
 }
 
 /** Starts the legacy HTTP+SSE fixture (`dist/test/fixtures/sse-server.js`) on 127.0.0.1. */

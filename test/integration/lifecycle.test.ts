@@ -110,7 +110,7 @@ describe('a worker that dies', () => {
     const hub = McpHub.start({ mcpServers: { local: stdioFixtureCommand('local') } });
     delete process.env['MCP_SYNC_DEBUG_OPS'];
     const pid = Number(textOf(hub.callTool('local', 'pid')));
-    hub.debugCrashWorker();
+    (hub as unknown as { debugCrashWorker(): void }).debugCrashWorker(); // @internal test hook
     const started = performance.now();
     let error: unknown;
     try {
