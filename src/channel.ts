@@ -3,7 +3,7 @@
  * caller posts a request and blocks in Atomics.wait until the worker posts the reply and bumps
  * the slot, the deadline passes, another thread interrupts, or the worker dies.
  */
-import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, type BroadcastChannel, type MessagePort } from 'node:worker_threads';
 import { ErrorCode, McpSyncError, fromWire } from './errors.js';
 import {
   HUB_WORKER,
@@ -23,13 +23,15 @@ export const INTERRUPT_ANY = -1;
 
 /** The blocking end of a channel. Not thread-safe: one channel belongs to one thread. */
 export class Channel {
-  readonly #port: MessagePort;
+  // The hub's own channel is a MessagePort; an attached thread's is a BroadcastChannel. Node
+  // drains both with receiveMessageOnPort.
+  readonly #port: MessagePort | BroadcastChannel;
   readonly #slot: Int32Array;
   readonly #hubState: Int32Array;
   #nextId = 0;
   #closed = false;
 
-  constructor(port: MessagePort, slot: SharedArrayBuffer, hubState: SharedArrayBuffer) {
+  constructor(port: MessagePort | BroadcastChannel, slot: SharedArrayBuffer, hubState: SharedArrayBuffer) {
     this.#port = port;
     this.#slot = new Int32Array(slot);
     this.#hubState = new Int32Array(hubState);
@@ -54,7 +56,7 @@ export class Channel {
       // Read the signal word BEFORE draining the port: if the worker replies after the drain,
       // it has already bumped the word, so Atomics.wait returns at once instead of sleeping.
       const seen = Atomics.load(this.#slot, SLOT_SIGNAL);
-      const entry = receiveMessageOnPort(this.#port) as { message: ReplyMessage } | undefined;
+      const entry = receiveMessageOnPort(this.#port as MessagePort) as { message: ReplyMessage } | undefined;
       if (entry !== undefined) {
         const reply = entry.message;
         // A late reply to a call that already timed out or was interrupted: drop it, never
@@ -80,6 +82,17 @@ export class Channel {
       }
       Atomics.wait(this.#slot, SLOT_SIGNAL, seen, remaining);
     }
+  }
+
+  /** Tells the worker to stop serving this channel (an attached client closing), then closes it. */
+  detach(): void {
+    if (this.#closed) return;
+    try {
+      this.#post({ type: 'detach' });
+    } catch {
+      // the worker is gone already
+    }
+    this.close();
   }
 
   /** Stops using this channel; its port is closed. Idempotent. */

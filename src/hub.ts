@@ -5,7 +5,8 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { randomUUID } from 'node:crypto';
+import { BroadcastChannel, MessageChannel, Worker } from 'node:worker_threads';
 import { Channel } from './channel.js';
 import { DEFAULT_CALL_TIMEOUT_MS, loadConfig } from './config.js';
 import { ErrorCode, McpSyncError } from './errors.js';
@@ -19,14 +20,18 @@ import {
   SLOT_SIGNAL,
   serverWord,
   SLOT_WORDS,
+  WORKER_CLOSED,
   WORKER_DEAD,
   WORKER_RUNNING,
   WORKER_STARTING,
   DEFAULT_RECOVERY,
+  controlChannelName,
+  type AttachMessage,
+  type HubHandle,
   type Op,
   type RecoveryOptions,
-  type ServerConfig,
   type ServerInfo,
+  type ServerSummary,
   type ServerState,
   type WorkerInit,
 } from './protocol.js';
@@ -41,6 +46,8 @@ export const STATUS_TIMEOUT_MS = 10_000;
 export const START_GRACE_MS = 10_000;
 /** How long `close()` waits for the worker to shut every server down. */
 export const CLOSE_WAIT_MS = 8_000;
+/** How long `attach()` waits for the worker to start serving the new channel. */
+export const ATTACH_TIMEOUT_MS = 10_000;
 
 /** Options of {@link McpHub.start}. */
 export interface StartOptions {
@@ -63,21 +70,33 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-/** A set of MCP servers behind one I/O worker, called synchronously from this thread. */
+/** What only the thread that started the hub owns: the worker, and the orphan sweep. */
+interface Owner {
+  worker: Worker;
+  forgetOrphans: () => void;
+}
+
+/**
+ * A set of MCP servers behind one I/O worker, called synchronously from this thread. Made by
+ * {@link McpHub.start} (the owner) or {@link McpHub.attach} (a client of the same worker in
+ * another thread).
+ */
 export class McpHub {
   readonly #channel: Channel;
-  readonly #worker: Worker;
-  readonly #hubState: Int32Array;
-  readonly #configs: ReadonlyMap<string, ServerConfig>;
-  readonly #forgetOrphans: () => void;
+  readonly #hubId: string;
+  readonly #hubState: SharedArrayBuffer;
+  readonly #state: Int32Array;
+  readonly #servers: readonly ServerSummary[];
+  readonly #owner: Owner | undefined;
   #closed = false;
 
-  private constructor(worker: Worker, channel: Channel, hubState: Int32Array, configs: ServerConfig[]) {
-    this.#worker = worker;
+  private constructor(hubId: string, channel: Channel, hubState: SharedArrayBuffer, servers: readonly ServerSummary[], owner?: Owner) {
+    this.#hubId = hubId;
     this.#channel = channel;
     this.#hubState = hubState;
-    this.#configs = new Map(configs.map((config) => [config.name, config]));
-    this.#forgetOrphans = killOrphansOnExit(hubState, configs.length);
+    this.#state = new Int32Array(hubState);
+    this.#servers = servers;
+    this.#owner = owner;
   }
 
   /**
@@ -89,11 +108,13 @@ export class McpHub {
    */
   static start(configOrPath: string | Record<string, unknown>, options: StartOptions = {}): McpHub {
     const configs = loadConfig(configOrPath, options.env).filter((config) => config.enabled);
+    const hubId = randomUUID();
     const hubState = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (HUB_HEADER_WORDS + SERVER_WORDS * configs.length));
     const slot = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * SLOT_WORDS);
     const { port1, port2 } = new MessageChannel();
     const logDir = options.logDir ?? DEFAULT_LOG_DIR;
     const init: WorkerInit = {
+      hubId,
       servers: configs,
       hubState,
       port: port2,
@@ -118,7 +139,9 @@ export class McpHub {
     // listener it would crash this process instead.
     worker.on('error', () => undefined);
     worker.unref();
-    const hub = new McpHub(worker, new Channel(port1, slot, hubState), state, configs);
+    const servers = configs.map(({ name, timeoutMs, connectTimeoutMs }) => ({ name, timeoutMs, connectTimeoutMs }));
+    const owner = { worker, forgetOrphans: killOrphansOnExit(state, configs.length) };
+    const hub = new McpHub(hubId, new Channel(port1, slot, hubState), hubState, servers, owner);
     const slowest = Math.max(0, ...configs.map((config) => config.connectTimeoutMs));
     try {
       hub.#request('start', [], slowest + START_GRACE_MS);
@@ -130,11 +153,54 @@ export class McpHub {
   }
 
   /**
+   * Attaches this thread to a running hub: the same synchronous methods, the same I/O worker and
+   * sessions. Any number of threads may attach the same handle; `close()` on an attached client
+   * closes only its channel, never the hub.
+   * @throws McpSyncError WORKER_EXITED, CLOSED, TIMEOUT (the worker did not answer the attach)
+   */
+  static attach(handle: HubHandle): McpHub {
+    const state = new Int32Array(handle.hubState);
+    const worker = Atomics.load(state, HUB_WORKER);
+    if (worker === WORKER_DEAD) throw new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited');
+    if (worker === WORKER_CLOSED) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed');
+    const slot = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * SLOT_WORDS);
+    const words = new Int32Array(slot);
+    const message: AttachMessage = { channel: `mcp-sync:${handle.hubId}:${randomUUID()}`, slot };
+    // Open our end before announcing it: a BroadcastChannel delivers only to ends already open.
+    const channel = new Channel(new BroadcastChannel(message.channel), slot, handle.hubState);
+    const control = new BroadcastChannel(controlChannelName(handle.hubId));
+    control.postMessage(message);
+    control.close();
+    // The worker bumps our slot once it serves the channel; requests sent before would be lost.
+    const deadline = performance.now() + ATTACH_TIMEOUT_MS;
+    while (Atomics.load(words, SLOT_SIGNAL) === 0) {
+      const remaining = deadline - performance.now();
+      const now = Atomics.load(state, HUB_WORKER);
+      if (now === WORKER_DEAD || now === WORKER_CLOSED || remaining <= 0) {
+        channel.close();
+        if (remaining <= 0)
+          throw new McpSyncError(ErrorCode.TIMEOUT, `The mcp-sync I/O worker did not answer attach within ${ATTACH_TIMEOUT_MS} ms`);
+        throw new McpSyncError(now === WORKER_DEAD ? ErrorCode.WORKER_EXITED : ErrorCode.CLOSED, 'The mcp-sync hub is not running');
+      }
+      Atomics.wait(words, SLOT_SIGNAL, 0, remaining);
+    }
+    return new McpHub(handle.hubId, channel, handle.hubState, handle.servers);
+  }
+
+  /**
+   * A handle to this hub for another thread: plain data, pass it in `workerData` or as a task
+   * argument (no transferList), then call {@link McpHub.attach} there.
+   */
+  handle(): HubHandle {
+    return { hubId: this.#hubId, hubState: this.#hubState, servers: this.#servers };
+  }
+
+  /**
    * A server's connection state, read from shared memory: no round trip to the worker.
    * @throws McpSyncError UNKNOWN_SERVER
    */
   state(server: string): ServerState {
-    return SERVER_STATES[Atomics.load(this.#hubState, serverWord(this.#indexOf(server), SERVER_STATE))] ?? 'closed';
+    return SERVER_STATES[Atomics.load(this.#state, serverWord(this.#indexOf(server), SERVER_STATE))] ?? 'closed';
   }
 
   /**
@@ -145,14 +211,14 @@ export class McpHub {
    */
   waitForReady(server: string, options: CallOptions = {}): ServerState {
     const word = serverWord(this.#indexOf(server), SERVER_STATE);
-    const deadline = performance.now() + (options.timeoutMs ?? this.#configs.get(server)!.connectTimeoutMs);
+    const deadline = performance.now() + (options.timeoutMs ?? this.#summaryOf(server).connectTimeoutMs);
     for (;;) {
-      const value = Atomics.load(this.#hubState, word);
+      const value = Atomics.load(this.#state, word);
       const state = SERVER_STATES[value] ?? 'closed';
       const remaining = deadline - performance.now();
       if (state === 'ready' || state === 'closed' || remaining <= 0) return state;
       this.#assertWorkerAlive(server);
-      Atomics.wait(this.#hubState, word, value, remaining);
+      Atomics.wait(this.#state, word, value, remaining);
     }
   }
 
@@ -167,7 +233,7 @@ export class McpHub {
    */
   listTools(server?: string, options: CallOptions = {}): Tool[] {
     if (server === undefined) {
-      const deadline = Math.max(0, ...[...this.#configs.values()].map((config) => config.timeoutMs));
+      const deadline = Math.max(0, ...this.#servers.map((config) => config.timeoutMs));
       return this.#request('listTools', [undefined], options.timeoutMs ?? (deadline || DEFAULT_CALL_TIMEOUT_MS)) as Tool[];
     }
     return this.#call('listTools', server, [server], options) as Tool[];
@@ -213,14 +279,20 @@ export class McpHub {
   }
 
   /**
-   * Shuts every server down in parallel (bounded) and stops the worker; stdio children are
-   * ended. Idempotent; later calls throw CLOSED.
+   * On the hub that started it: shuts every server down in parallel (bounded) and stops the
+   * worker; stdio children are ended. On an attached client: closes only this thread's channel.
+   * Idempotent; later calls on this object throw CLOSED.
    */
   close(): void {
     if (this.#closed) return;
+    if (this.#owner === undefined) {
+      this.#closed = true;
+      this.#channel.detach();
+      return;
+    }
     this.#closed = true;
     try {
-      if (Atomics.load(this.#hubState, HUB_WORKER) === WORKER_RUNNING) this.#channel.request('close', [], CLOSE_WAIT_MS);
+      if (Atomics.load(this.#state, HUB_WORKER) === WORKER_RUNNING) this.#channel.request('close', [], CLOSE_WAIT_MS);
     } catch {
       // The worker is gone or did not answer in time: what it left behind is killed below.
     }
@@ -235,32 +307,32 @@ export class McpHub {
   /** Kills any stdio child the worker did not end, closes the channel, stops the worker. */
   #shutDown(): void {
     this.#closed = true;
-    this.#forgetOrphans();
+    this.#owner?.forgetOrphans();
     this.#channel.close();
-    void this.#worker.terminate();
+    void this.#owner?.worker.terminate();
   }
 
   #call(op: Op, server: string, args: unknown[], options: CallOptions): unknown {
-    return this.#request(op, args, options.timeoutMs ?? this.#configOf(server).timeoutMs, server);
+    return this.#request(op, args, options.timeoutMs ?? this.#summaryOf(server).timeoutMs, server);
   }
 
-  #configOf(server: string): ServerConfig {
-    assertString(server, 'server', server);
-    const config = this.#configs.get(server);
-    if (config === undefined) {
-      const known = [...this.#configs.keys()].map((name) => `'${name}'`).join(', ') || 'none';
-      throw new McpSyncError(ErrorCode.UNKNOWN_SERVER, `Unknown MCP server '${server}' (configured: ${known})`, { server });
-    }
-    return config;
+  #summaryOf(server: string): ServerSummary {
+    return this.#servers[this.#indexOf(server)]!;
   }
 
   #indexOf(server: string): number {
-    return [...this.#configs.values()].indexOf(this.#configOf(server));
+    assertString(server, 'server', server);
+    const index = this.#servers.findIndex((summary) => summary.name === server);
+    if (index < 0) {
+      const known = this.#servers.map((summary) => `'${summary.name}'`).join(', ') || 'none';
+      throw new McpSyncError(ErrorCode.UNKNOWN_SERVER, `Unknown MCP server '${server}' (configured: ${known})`, { server });
+    }
+    return index;
   }
 
   #assertWorkerAlive(server: string): void {
     if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed', { server });
-    if (Atomics.load(this.#hubState, HUB_WORKER) === WORKER_DEAD)
+    if (Atomics.load(this.#state, HUB_WORKER) === WORKER_DEAD)
       throw new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited', { server });
   }
 

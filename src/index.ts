@@ -4,6 +4,7 @@ export { McpSyncError, ErrorCode, type McpSyncErrorData } from './errors.js';
 export { loadConfig, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_KEEPALIVE_INTERVAL_MS } from './config.js';
 export { DEFAULT_RECOVERY } from './protocol.js';
 export type {
+  HubHandle,
   RecoveryOptions,
   ServerConfig,
   StdioServerConfig,

@@ -115,8 +115,44 @@ export interface CancelMessage {
   reason: 'timeout' | 'interrupt';
 }
 
+/** Caller → worker: an attached client is closing its channel. */
+export interface DetachMessage {
+  type: 'detach';
+}
+
 /** Everything a caller posts on its channel. */
-export type CallerMessage = RequestMessage | CancelMessage;
+export type CallerMessage = RequestMessage | CancelMessage | DetachMessage;
+
+/** Attaching thread → worker, on the hub's control channel: serve this channel, then bump the slot. */
+export interface AttachMessage {
+  /** Name of the BroadcastChannel the attached client talks on (unique per attach). */
+  channel: string;
+  slot: SharedArrayBuffer;
+}
+
+/** Name of a hub's control BroadcastChannel, where threads attach. */
+export function controlChannelName(hubId: string): string {
+  return `mcp-sync:${hubId}:control`;
+}
+
+/**
+ * What a pool thread needs to call the hub's servers through the same I/O worker: plain data,
+ * structured-cloneable (pass it in `workerData` or a task argument; no transferList needed), and
+ * attachable in any number of threads at once with `McpHub.attach(handle)`.
+ */
+export interface HubHandle {
+  readonly hubId: string;
+  readonly hubState: SharedArrayBuffer;
+  /** Names and deadlines of the servers, in config order — no credentials. */
+  readonly servers: readonly ServerSummary[];
+}
+
+/** What the caller side keeps of a server's config: its name and deadlines (never its secrets). */
+export interface ServerSummary {
+  readonly name: string;
+  readonly timeoutMs: number;
+  readonly connectTimeoutMs: number;
+}
 
 /** Worker → caller: the answer to request `id`. */
 export type ReplyMessage =
@@ -197,6 +233,8 @@ export const DEFAULT_RECOVERY: Readonly<RecoveryOptions> = {
 
 /** What the worker receives as `workerData` when the hub starts it. */
 export interface WorkerInit {
+  /** Unique id of the hub: names its control channel. */
+  hubId: string;
   servers: ServerConfig[];
   /** The hub state buffer (see HUB_*). */
   hubState: SharedArrayBuffer;

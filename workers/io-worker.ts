@@ -2,7 +2,7 @@
  * The I/O worker's entry. It owns every MCP connection and its event loop; callers block on
  * their channels while it answers. It never blocks itself (no Atomics.wait here).
  */
-import { workerData, type MessagePort } from 'node:worker_threads';
+import { BroadcastChannel, workerData } from 'node:worker_threads';
 import { toWire } from '../src/errors.js';
 import {
   HUB_WORKER,
@@ -11,6 +11,8 @@ import {
   WORKER_DEAD,
   WORKER_RUNNING,
   WORKER_STARTING,
+  controlChannelName,
+  type AttachMessage,
   type CallerMessage,
   type ReplyMessage,
   type WorkerInit,
@@ -39,14 +41,51 @@ const { createEventLog } = await import('./event-log.js');
 const api: HubApi = new Api(init.servers, hubState, init.logDir, init.recovery, createEventLog(init.eventLog));
 type Method = (...args: unknown[]) => unknown;
 
-serveChannel(init.port, slots[0]!);
+/** One caller channel's worker end: the hub's own MessagePort, or an attached thread's BroadcastChannel. */
+interface Endpoint {
+  post(message: ReplyMessage): void;
+  listen(handler: (message: CallerMessage) => void): void;
+  close(): void;
+}
+
+serveChannel(
+  { post: (m) => init.port.postMessage(m), listen: (h) => init.port.on('message', h), close: () => init.port.close() },
+  slots[0]!,
+);
+// Threads that attach with a handle announce their channel here (a BroadcastChannel, because a
+// handle is plain data that many threads may hold at once, and a MessagePort can be in only one).
+const control = new BroadcastChannel(controlChannelName(init.hubId));
+control.onmessage = (event) => attach((event as unknown as { data: AttachMessage }).data);
 Atomics.store(hubState, HUB_WORKER, WORKER_RUNNING);
 
+/** Serves an attached thread's channel, then bumps its slot: that is the handshake it waits for. */
+function attach({ channel, slot }: AttachMessage): void {
+  const broadcast = new BroadcastChannel(channel);
+  const words = new Int32Array(slot);
+  serveChannel(
+    {
+      post: (m) => broadcast.postMessage(m),
+      listen: (h) => (broadcast.onmessage = (event) => h((event as unknown as { data: CallerMessage }).data)),
+      close: () => {
+        broadcast.close();
+        slots.splice(slots.indexOf(words), 1);
+      },
+    },
+    words,
+  );
+  wake(words);
+}
+
 /** Serves one caller channel: dispatch each request into the API object, reply, wake the caller. */
-function serveChannel(port: MessagePort, slot: Int32Array): void {
+function serveChannel(endpoint: Endpoint, slot: Int32Array): void {
   if (!slots.includes(slot)) slots.push(slot);
   const inflight = new Map<number, AbortController>();
-  port.on('message', (message: CallerMessage) => {
+  endpoint.listen((message: CallerMessage) => {
+    if (message.type === 'detach') {
+      for (const controller of inflight.values()) controller.abort('interrupt');
+      endpoint.close();
+      return;
+    }
     if (message.type === 'cancel') {
       // The caller has already stopped waiting; aborting makes the SDK send
       // notifications/cancelled, so the server does not keep running the request.
@@ -62,7 +101,7 @@ function serveChannel(port: MessagePort, slot: Int32Array): void {
         ? { type: 'reply', id: message.id, ok: true, value: result.value }
         : { type: 'reply', id: message.id, ok: false, error: result.error };
       // Post first, then bump: a caller that wakes on the bump must find the reply queued.
-      port.postMessage(reply);
+      endpoint.post(reply);
       wake(slot);
       if (message.op === 'close') {
         Atomics.store(hubState, HUB_WORKER, WORKER_CLOSED);

@@ -67,8 +67,10 @@ export class ServerSession {
   #lastActivity = 0;
   #pingUnsupported = false;
   #healthCheck: Promise<void> | undefined;
-  /** Requests in flight on the current client: aborted as 'lost' when the link is found dead. */
-  readonly #inflight = new Set<AbortController>();
+  /** Requests in flight, with the client each runs on: aborted as 'lost' when its link is dead. */
+  readonly #inflight = new Map<AbortController, Client>();
+  /** Clients replaced after a session expiry, closed once their last request has settled. */
+  readonly #retired = new Set<Client>();
 
   constructor(config: ServerConfig, index: number, hubState: Int32Array, logDir: string, recovery: RecoveryOptions, log: RecoveryLog) {
     this.config = config;
@@ -135,7 +137,7 @@ export class ServerSession {
     const client = this.#client;
     if (this.#state !== 'ready' || client === undefined) throw this.notConnected();
     const own = childSignal(ctx.signal);
-    this.#inflight.add(own.controller);
+    this.#inflight.set(own.controller, client);
     try {
       const result = await fn(client, { signal: own.controller.signal, timeout: ctx.timeoutMs, maxTotalTimeout: ctx.timeoutMs });
       this.#lastActivity = Date.now();
@@ -146,6 +148,7 @@ export class ServerSession {
     } finally {
       own.dispose();
       this.#inflight.delete(own.controller);
+      if (this.#retired.has(client) && !this.#busy(client)) this.#closeClient(client);
     }
   }
 
@@ -237,6 +240,7 @@ export class ServerSession {
     const client = this.#client;
     this.#client = undefined;
     this.#setState('closed');
+    for (const retired of this.#retired) this.#closeClient(retired);
     if (client !== undefined) await client.close();
     this.#setPid(0);
   }
@@ -248,7 +252,7 @@ export class ServerSession {
       this.#backoffMs = this.#recovery.backoffMs;
     }
     this.#log(this.name, cause === 'expired' ? 'session expired; re-initialising' : 'connection lost; reconnecting');
-    this.#dropClient('lost');
+    this.#dropClient(cause);
     this.#setState('reconnecting');
     let free = cause === 'expired';
     while (!this.#closing.signal.aborted) {
@@ -339,15 +343,35 @@ export class ServerSession {
     this.reconnect('lost', this.#generation);
   }
 
-  /** Detaches the current client and closes it without waiting; its pending calls end as `reason`. */
-  #dropClient(reason: AbortReason): void {
-    for (const request of this.#inflight) request.abort(reason);
+  /**
+   * Detaches the current client. A lost link is closed at once, its pending calls ending as
+   * OUTCOME_UNCERTAIN. After a session expiry the old client is only retired: requests still in
+   * flight on it were sent on a session the server no longer knows, so the server will reject
+   * them unrun and each caller retries on the new session — closing it now would turn those safe
+   * retries into "outcome uncertain" errors.
+   */
+  #dropClient(cause: ReconnectCause): void {
     const client = this.#client;
     this.#client = undefined;
     clearTimeout(this.#timer);
     if (client === undefined) return;
     client.onclose = undefined;
     client.onerror = undefined;
+    if (cause === 'expired' && this.#busy(client)) {
+      this.#retired.add(client);
+      return;
+    }
+    for (const [request, on] of this.#inflight) if (on === client) request.abort('lost');
+    this.#closeClient(client);
+  }
+
+  #busy(client: Client): boolean {
+    for (const on of this.#inflight.values()) if (on === client) return true;
+    return false;
+  }
+
+  #closeClient(client: Client): void {
+    this.#retired.delete(client);
     void client.close().catch(() => undefined);
   }
 
