@@ -22,11 +22,33 @@ const NO_INTERRUPT = 0;
 export const INTERRUPT_ANY = -1;
 
 /** The blocking end of a channel. Not thread-safe: one channel belongs to one thread. */
+/**
+ * Lets another thread interrupt the call this thread is blocked in. Plain data: post it to any
+ * thread, which calls {@link interrupt} with it.
+ */
+export interface InterruptToken {
+  readonly slot: SharedArrayBuffer;
+}
+
+/**
+ * Interrupts the call in flight on the channel of `token`, from any thread: the blocked caller
+ * wakes at once with INTERRUPTED and the worker cancels the request. An interrupt that arrives
+ * while no call is in flight is dropped at the start of the next call.
+ */
+export function interrupt(token: InterruptToken): void {
+  const slot = new Int32Array(token.slot);
+  Atomics.store(slot, SLOT_INTERRUPT, INTERRUPT_ANY);
+  // Bump, not just notify: a caller between reading the word and sleeping on it must see a change.
+  Atomics.add(slot, SLOT_SIGNAL, 1);
+  Atomics.notify(slot, SLOT_SIGNAL);
+}
+
 export class Channel {
   // The hub's own channel is a MessagePort; an attached thread's is a BroadcastChannel. Node
   // drains both with receiveMessageOnPort.
   readonly #port: MessagePort | BroadcastChannel;
   readonly #slot: Int32Array;
+  readonly #slotBuffer: SharedArrayBuffer;
   readonly #hubState: Int32Array;
   #nextId = 0;
   #closed = false;
@@ -34,6 +56,7 @@ export class Channel {
   constructor(port: MessagePort | BroadcastChannel, slot: SharedArrayBuffer, hubState: SharedArrayBuffer) {
     this.#port = port;
     this.#slot = new Int32Array(slot);
+    this.#slotBuffer = slot;
     this.#hubState = new Int32Array(hubState);
     // The caller side never listens for 'message' (it drains with receiveMessageOnPort), so
     // the port must not keep the event loop alive: a script that forgets close() still exits.
@@ -69,7 +92,7 @@ export class Channel {
       const interrupt = Atomics.load(this.#slot, SLOT_INTERRUPT);
       if (interrupt === id || interrupt === INTERRUPT_ANY) {
         this.#post({ type: 'cancel', id, reason: 'interrupt' });
-        throw new McpSyncError(ErrorCode.INTERRUPTED, 'MCP call interrupted', dataFor(server));
+        throw new McpSyncError(ErrorCode.INTERRUPTED, 'MCP call interrupted: user sent a new message', dataFor(server));
       }
       const remaining = deadline - performance.now();
       if (remaining <= 0) {
@@ -82,6 +105,11 @@ export class Channel {
       }
       Atomics.wait(this.#slot, SLOT_SIGNAL, seen, remaining);
     }
+  }
+
+  /** A token another thread can use to interrupt this channel's call in flight. */
+  interruptToken(): InterruptToken {
+    return { slot: this.#slotBuffer };
   }
 
   /** Tells the worker to stop serving this channel (an attached client closing), then closes it. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel, MessageChannel, Worker } from 'node:worker_threads';
-import { Channel } from './channel.js';
+import { Channel, interrupt, type InterruptToken } from './channel.js';
 import { DEFAULT_CALL_TIMEOUT_MS, loadConfig } from './config.js';
 import { ErrorCode, McpSyncError } from './errors.js';
 import { killOrphansOnExit } from './orphans.js';
@@ -185,6 +185,23 @@ export class McpHub {
       Atomics.wait(words, SLOT_SIGNAL, 0, remaining);
     }
     return new McpHub(handle.hubId, channel, handle.hubState, handle.servers);
+  }
+
+  /**
+   * A token that lets another thread interrupt the call this client is blocked in: send it to
+   * that thread (plain data) and call {@link McpHub.interrupt} there.
+   */
+  interruptToken(): InterruptToken {
+    return this.#channel.interruptToken();
+  }
+
+  /**
+   * Interrupts the call in flight on the client that made `token`, from any thread: it wakes at
+   * once with INTERRUPTED, the server is sent `notifications/cancelled`, nothing is retried and
+   * the circuit breaker is left alone.
+   */
+  static interrupt(token: InterruptToken): void {
+    interrupt(token);
   }
 
   /**

@@ -2,11 +2,12 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { McpHub, type HubHandle } from '../../dist/src/index.js';
+import { ErrorCode, McpHub, McpSyncError, type HubHandle } from '../../dist/src/index.js';
 import { startHttpFixture, stdioFixtureCommand, type HttpFixtureServer } from '../helpers/servers.js';
 
 /** Many threads, one I/O worker: plain worker_threads attached with a handle. */
 const CALLER = fileURLToPath(new URL('../../dist/test/fixtures/attached-caller.js', import.meta.url));
+const INTERRUPTER = fileURLToPath(new URL('../../dist/test/fixtures/interrupter.js', import.meta.url));
 let http: HttpFixtureServer;
 let hub: McpHub;
 
@@ -69,5 +70,41 @@ describe('a handle attached in many threads', () => {
       expect(thread.results).toEqual(['healed']);
     }
     expect((await http.stats()).initializes).toBe(before + 1);
+  });
+});
+
+describe('interrupts', () => {
+  it('wake a blocked caller at once from another thread, cancel the request, and retry nothing', async () => {
+    const before = await http.stats();
+    const interrupter = new Worker(INTERRUPTER, { workerData: { token: hub.interruptToken(), afterMs: 300 } });
+    const started = performance.now();
+    let error: unknown;
+    try {
+      hub.callTool('web', 'slow', { ms: 30_000 }, { timeoutMs: 60_000 });
+    } catch (caught) {
+      error = caught;
+    }
+    const elapsed = performance.now() - started;
+    await interrupter.terminate();
+    expect(error).toBeInstanceOf(McpSyncError);
+    expect((error as McpSyncError).code).toBe(ErrorCode.INTERRUPTED);
+    expect(elapsed).toBeLessThan(20_000);
+    // The server was told: its handler saw notifications/cancelled. Nothing ran twice.
+    const deadline = Date.now() + 10_000;
+    let after = await http.stats();
+    while (after.cancelled === before.cancelled && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = await http.stats();
+    }
+    expect(after.cancelled).toBe(before.cancelled + 1);
+    expect(after.calls).toBe(before.calls + 1);
+    expect(after.initializes).toBe(before.initializes);
+    // The breaker was not touched and the session is fine: the next call just works.
+    expect(hub.callTool('web', 'echo', { text: 'next' }).content[0]).toEqual({ type: 'text', text: 'next' });
+  });
+
+  it('is dropped when no call is in flight', () => {
+    McpHub.interrupt(hub.interruptToken());
+    expect(hub.callTool('local', 'echo', { text: 'unaffected' }).content[0]).toEqual({ type: 'text', text: 'unaffected' });
   });
 });
