@@ -1,74 +1,34 @@
 /**
  * McpHub: MCP servers as synchronous function calls. `McpHub.start()` spawns the I/O worker,
  * which owns every connection; each method posts a request on this thread's channel and blocks
- * in Atomics.wait until the worker answers.
+ * in Atomics.wait until the worker answers. `McpHub.attach(handle)` does the same from any other
+ * thread, over the same worker and sessions.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { BroadcastChannel, MessageChannel, Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { AsyncMcpHub } from './async-hub.js';
+import { attachChannel } from './attach.js';
 import { Channel, interrupt, type InterruptToken } from './channel.js';
-import { DEFAULT_CALL_TIMEOUT_MS, loadConfig } from './config.js';
 import { ErrorCode, McpSyncError } from './errors.js';
+import { ServerTable, type CallOptions, type PreparedRequest } from './operations.js';
 import { killOrphansOnExit } from './orphans.js';
 import {
-  HUB_HEADER_WORDS,
   HUB_WORKER,
   SERVER_STATE,
   SERVER_STATES,
-  SERVER_WORDS,
-  SLOT_SIGNAL,
-  serverWord,
-  SLOT_WORDS,
-  WORKER_CLOSED,
   WORKER_DEAD,
   WORKER_RUNNING,
-  WORKER_STARTING,
-  DEFAULT_RECOVERY,
-  controlChannelName,
-  type AttachMessage,
+  serverWord,
   type HubHandle,
-  type Op,
-  type RecoveryOptions,
   type ServerInfo,
-  type ServerSummary,
   type ServerState,
-  type WorkerInit,
 } from './protocol.js';
+import { spawnWorker, type StartOptions } from './start.js';
 import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from './types.js';
 
-const WORKER_URL = new URL('../workers/io-worker.js', import.meta.url);
-/** Default directory of stdio servers' stderr logs. */
-export const DEFAULT_LOG_DIR = join(tmpdir(), 'mcp-sync', 'logs');
-/** Deadline of operations that only read the worker's state (`servers()`). */
-export const STATUS_TIMEOUT_MS = 10_000;
 /** Extra time `start()` allows beyond the slowest server's connectTimeout. */
 export const START_GRACE_MS = 10_000;
 /** How long `close()` waits for the worker to shut every server down. */
 export const CLOSE_WAIT_MS = 8_000;
-/** How long `attach()` waits for the worker to start serving the new channel. */
-export const ATTACH_TIMEOUT_MS = 10_000;
-
-/** Options of {@link McpHub.start}. */
-export interface StartOptions {
-  /** Directory for stdio servers' stderr logs (`<server>.log`). @default `<os tmpdir>/mcp-sync/logs` */
-  logDir?: string;
-  /** Environment for `${VAR}` interpolation in the config. @default process.env */
-  env?: NodeJS.ProcessEnv;
-  /**
-   * Where recovery events (session expired, reconnected, parked …) are logged, one line each:
-   * `'stderr'`, a file path, or `false` for none. @default `<logDir>/mcp-sync.log`
-   */
-  eventLog?: 'stderr' | string | false;
-  /** Tuning of self-healing (backoffs, budgets, breaker); see {@link RecoveryOptions}. @default DEFAULT_RECOVERY */
-  recovery?: Partial<RecoveryOptions>;
-}
-
-/** Options of one call. */
-export interface CallOptions {
-  /** Deadline of this call in milliseconds. @default the server's `timeout` (120 s) */
-  timeoutMs?: number;
-}
 
 /** What only the thread that started the hub owns: the worker, and the orphan sweep. */
 interface Owner {
@@ -83,19 +43,18 @@ interface Owner {
  */
 export class McpHub {
   readonly #channel: Channel;
-  readonly #hubId: string;
-  readonly #hubState: SharedArrayBuffer;
+  readonly #handle: HubHandle;
   readonly #state: Int32Array;
-  readonly #servers: readonly ServerSummary[];
+  readonly #table: ServerTable;
   readonly #owner: Owner | undefined;
+  #async: AsyncMcpHub | undefined;
   #closed = false;
 
-  private constructor(hubId: string, channel: Channel, hubState: SharedArrayBuffer, servers: readonly ServerSummary[], owner?: Owner) {
-    this.#hubId = hubId;
+  private constructor(channel: Channel, handle: HubHandle, owner?: Owner) {
     this.#channel = channel;
-    this.#hubState = hubState;
-    this.#state = new Int32Array(hubState);
-    this.#servers = servers;
+    this.#handle = handle;
+    this.#state = new Int32Array(handle.hubState);
+    this.#table = new ServerTable(handle.servers);
     this.#owner = owner;
   }
 
@@ -104,47 +63,17 @@ export class McpHub {
    * parallel. Blocks until each server is ready or has failed; a server that fails does not
    * fail the hub (see {@link McpHub.servers}).
    * @param configOrPath a config object, or the path of a JSON or YAML file
-   * @throws McpSyncError INVALID_CONFIG, WORKER_EXITED, TIMEOUT
+   * @throws McpSyncError INVALID_CONFIG, INVALID_ARGUMENT, WORKER_EXITED, TIMEOUT
    */
   static start(configOrPath: string | Record<string, unknown>, options: StartOptions = {}): McpHub {
-    const configs = loadConfig(configOrPath, options.env).filter((config) => config.enabled);
-    const hubId = randomUUID();
-    const hubState = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (HUB_HEADER_WORDS + SERVER_WORDS * configs.length));
-    const slot = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * SLOT_WORDS);
-    const { port1, port2 } = new MessageChannel();
-    const logDir = options.logDir ?? DEFAULT_LOG_DIR;
-    const init: WorkerInit = {
-      hubId,
-      servers: configs,
-      hubState,
-      port: port2,
-      slot,
-      logDir,
-      recovery: recoveryOptions(options.recovery),
-      eventLog: options.eventLog === false ? null : (options.eventLog ?? join(logDir, 'mcp-sync.log')),
-      debugOps: process.env['MCP_SYNC_DEBUG_OPS'] === '1',
-    };
-    const worker = new Worker(WORKER_URL, { workerData: init, transferList: [port2] });
-    const state = new Int32Array(hubState);
-    const slotWords = new Int32Array(slot);
-    // Seen only when this thread is not blocked (e.g. a pool thread is waiting while this one
-    // idles); a blocked caller is woken by the worker's own exit hook, or by its deadline.
-    worker.on('exit', () => {
-      Atomics.compareExchange(state, HUB_WORKER, WORKER_STARTING, WORKER_DEAD);
-      Atomics.compareExchange(state, HUB_WORKER, WORKER_RUNNING, WORKER_DEAD);
-      Atomics.add(slotWords, SLOT_SIGNAL, 1);
-      Atomics.notify(slotWords, SLOT_SIGNAL);
-    });
-    // An uncaught error in the worker surfaces as WORKER_EXITED on the next call; without a
-    // listener it would crash this process instead.
-    worker.on('error', () => undefined);
-    worker.unref();
-    const servers = configs.map(({ name, timeoutMs, connectTimeoutMs }) => ({ name, timeoutMs, connectTimeoutMs }));
-    const owner = { worker, forgetOrphans: killOrphansOnExit(state, configs.length) };
-    const hub = new McpHub(hubId, new Channel(port1, slot, hubState), hubState, servers, owner);
-    const slowest = Math.max(0, ...configs.map((config) => config.connectTimeoutMs));
+    const spawned = spawnWorker(configOrPath, options);
+    const servers = spawned.configs.map(({ name, timeoutMs, connectTimeoutMs }) => ({ name, timeoutMs, connectTimeoutMs }));
+    const handle: HubHandle = { hubId: spawned.hubId, hubState: spawned.hubState, servers };
+    const owner = { worker: spawned.worker, forgetOrphans: killOrphansOnExit(new Int32Array(spawned.hubState), servers.length) };
+    const hub = new McpHub(new Channel(spawned.port, spawned.slot, spawned.hubState), handle, owner);
+    const slowest = Math.max(0, ...servers.map((server) => server.connectTimeoutMs));
     try {
-      hub.#request('start', [], slowest + START_GRACE_MS);
+      hub.#send({ op: 'start', args: [], timeoutMs: slowest + START_GRACE_MS });
     } catch (error) {
       hub.#shutDown();
       throw error;
@@ -159,40 +88,8 @@ export class McpHub {
    * @throws McpSyncError WORKER_EXITED, CLOSED, TIMEOUT (the worker did not answer the attach)
    */
   static attach(handle: HubHandle): McpHub {
-    const state = new Int32Array(handle.hubState);
-    const worker = Atomics.load(state, HUB_WORKER);
-    if (worker === WORKER_DEAD) throw new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited');
-    if (worker === WORKER_CLOSED) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed');
-    const slot = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * SLOT_WORDS);
-    const words = new Int32Array(slot);
-    const message: AttachMessage = { channel: `mcp-sync:${handle.hubId}:${randomUUID()}`, slot };
-    // Open our end before announcing it: a BroadcastChannel delivers only to ends already open.
-    const channel = new Channel(new BroadcastChannel(message.channel), slot, handle.hubState);
-    const control = new BroadcastChannel(controlChannelName(handle.hubId));
-    control.postMessage(message);
-    control.close();
-    // The worker bumps our slot once it serves the channel; requests sent before would be lost.
-    const deadline = performance.now() + ATTACH_TIMEOUT_MS;
-    while (Atomics.load(words, SLOT_SIGNAL) === 0) {
-      const remaining = deadline - performance.now();
-      const now = Atomics.load(state, HUB_WORKER);
-      if (now === WORKER_DEAD || now === WORKER_CLOSED || remaining <= 0) {
-        channel.close();
-        if (remaining <= 0)
-          throw new McpSyncError(ErrorCode.TIMEOUT, `The mcp-sync I/O worker did not answer attach within ${ATTACH_TIMEOUT_MS} ms`);
-        throw new McpSyncError(now === WORKER_DEAD ? ErrorCode.WORKER_EXITED : ErrorCode.CLOSED, 'The mcp-sync hub is not running');
-      }
-      Atomics.wait(words, SLOT_SIGNAL, 0, remaining);
-    }
-    return new McpHub(handle.hubId, channel, handle.hubState, handle.servers);
-  }
-
-  /**
-   * A token that lets another thread interrupt the call this client is blocked in: send it to
-   * that thread (plain data) and call {@link McpHub.interrupt} there.
-   */
-  interruptToken(): InterruptToken {
-    return this.#channel.interruptToken();
+    const { port, slot } = attachChannel(handle);
+    return new McpHub(new Channel(port, slot, handle.hubState), handle);
   }
 
   /**
@@ -209,7 +106,22 @@ export class McpHub {
    * argument (no transferList), then call {@link McpHub.attach} there.
    */
   handle(): HubHandle {
-    return { hubId: this.#hubId, hubState: this.#hubState, servers: this.#servers };
+    return this.#handle;
+  }
+
+  /**
+   * A token that lets another thread interrupt the call this client is blocked in: send it to
+   * that thread (plain data) and call {@link McpHub.interrupt} there.
+   */
+  interruptToken(): InterruptToken {
+    return this.#channel.interruptToken();
+  }
+
+  /** The same operations as promises, over the same worker (its own channel; made on first use). */
+  get async(): AsyncMcpHub {
+    if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed');
+    this.#async ??= AsyncMcpHub.attach(this.#handle);
+    return this.#async;
   }
 
   /**
@@ -217,7 +129,7 @@ export class McpHub {
    * @throws McpSyncError UNKNOWN_SERVER
    */
   state(server: string): ServerState {
-    return SERVER_STATES[Atomics.load(this.#state, serverWord(this.#indexOf(server), SERVER_STATE))] ?? 'closed';
+    return SERVER_STATES[Atomics.load(this.#state, serverWord(this.#table.indexOf(server), SERVER_STATE))] ?? 'closed';
   }
 
   /**
@@ -227,87 +139,82 @@ export class McpHub {
    * @throws McpSyncError UNKNOWN_SERVER, WORKER_EXITED, CLOSED
    */
   waitForReady(server: string, options: CallOptions = {}): ServerState {
-    const word = serverWord(this.#indexOf(server), SERVER_STATE);
-    const deadline = performance.now() + (options.timeoutMs ?? this.#summaryOf(server).connectTimeoutMs);
+    const word = serverWord(this.#table.indexOf(server), SERVER_STATE);
+    const deadline = performance.now() + (options.timeoutMs ?? this.#table.get(server).connectTimeoutMs);
     for (;;) {
       const value = Atomics.load(this.#state, word);
       const state = SERVER_STATES[value] ?? 'closed';
       const remaining = deadline - performance.now();
       if (state === 'ready' || state === 'closed' || remaining <= 0) return state;
-      this.#assertWorkerAlive(server);
+      if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed', { server });
+      if (Atomics.load(this.#state, HUB_WORKER) === WORKER_DEAD) {
+        throw new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited', { server });
+      }
       Atomics.wait(this.#state, word, value, remaining);
     }
   }
 
-  /** Every enabled server with its transport, state, tool count and, when not ready, its error. */
+  /** Every enabled server with its transport, state, tool count, session generation and, when not ready, its error. */
   servers(): ServerInfo[] {
-    return this.#request('servers', [], STATUS_TIMEOUT_MS) as ServerInfo[];
+    return this.#send(this.#table.status()) as ServerInfo[];
   }
 
   /**
-   * Lists the tools of one server, or of every ready server, following every page.
-   * @throws McpSyncError UNKNOWN_SERVER, NOT_CONNECTED, TIMEOUT, RPC_ERROR, TRANSPORT_ERROR
+   * Lists the tools of one server, or of every ready server (leaving out any that fails to
+   * answer), following every page.
+   * @throws McpSyncError UNKNOWN_SERVER, NOT_CONNECTED, TIMEOUT, RPC_ERROR, TRANSPORT_ERROR, CIRCUIT_OPEN
    */
   listTools(server?: string, options: CallOptions = {}): Tool[] {
-    if (server === undefined) {
-      const deadline = Math.max(0, ...this.#servers.map((config) => config.timeoutMs));
-      return this.#request('listTools', [undefined], options.timeoutMs ?? (deadline || DEFAULT_CALL_TIMEOUT_MS)) as Tool[];
-    }
-    return this.#call('listTools', server, [server], options) as Tool[];
+    return this.#send(this.#table.listTools(server, options)) as Tool[];
   }
 
   /**
    * Calls a tool. A tool's own failure comes back as a result with `isError: true`, not thrown.
-   * @throws McpSyncError UNKNOWN_SERVER, NOT_CONNECTED, TIMEOUT, RPC_ERROR, TRANSPORT_ERROR, OUTCOME_UNCERTAIN, INVALID_ARGUMENT
+   * @throws McpSyncError UNKNOWN_SERVER, NOT_CONNECTED, TIMEOUT, RPC_ERROR, TRANSPORT_ERROR, OUTCOME_UNCERTAIN,
+   * SESSION_EXPIRED, NEEDS_REAUTH, CIRCUIT_OPEN, INTERRUPTED, INVALID_ARGUMENT
    */
   callTool(server: string, tool: string, args?: JsonObject, options: CallOptions = {}): CallToolResult {
-    assertString(tool, 'tool', server);
-    if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
-      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Arguments of tool '${tool}' on '${server}' must be a JSON object`, { server });
-    }
-    return this.#call('callTool', server, [server, tool, args], options) as CallToolResult;
+    return this.#send(this.#table.callTool(server, tool, args, options)) as CallToolResult;
   }
 
   /** Lists every page of a server's resources. @throws McpSyncError as {@link McpHub.listTools} */
   listResources(server: string, options: CallOptions = {}): Resource[] {
-    return this.#call('listResources', server, [server], options) as Resource[];
+    return this.#send(this.#table.request('listResources', server, [server], options)) as Resource[];
   }
 
   /** Reads one resource. @throws McpSyncError as {@link McpHub.callTool} */
   readResource(server: string, uri: string, options: CallOptions = {}): ReadResourceResult {
-    assertString(uri, 'uri', server);
-    return this.#call('readResource', server, [server, uri], options) as ReadResourceResult;
+    return this.#send(this.#table.readResource(server, uri, options)) as ReadResourceResult;
   }
 
   /** Lists every page of a server's prompts. @throws McpSyncError as {@link McpHub.listTools} */
   listPrompts(server: string, options: CallOptions = {}): Prompt[] {
-    return this.#call('listPrompts', server, [server], options) as Prompt[];
+    return this.#send(this.#table.request('listPrompts', server, [server], options)) as Prompt[];
   }
 
   /** Gets a prompt, filled with `args`. @throws McpSyncError as {@link McpHub.callTool} */
   getPrompt(server: string, name: string, args?: Record<string, string>, options: CallOptions = {}): GetPromptResult {
-    assertString(name, 'name', server);
-    return this.#call('getPrompt', server, [server, name, args], options) as GetPromptResult;
+    return this.#send(this.#table.getPrompt(server, name, args, options)) as GetPromptResult;
   }
 
   /** Pings a server. @throws McpSyncError as {@link McpHub.listTools} */
   ping(server: string, options: CallOptions = {}): void {
-    this.#call('ping', server, [server], options);
+    this.#send(this.#table.request('ping', server, [server], options));
   }
 
   /**
    * On the hub that started it: shuts every server down in parallel (bounded) and stops the
-   * worker; stdio children are ended. On an attached client: closes only this thread's channel.
+   * worker; stdio children are ended. On an attached client: closes only this thread's channels.
    * Idempotent; later calls on this object throw CLOSED.
    */
   close(): void {
     if (this.#closed) return;
+    this.#closed = true;
+    this.#async?.close();
     if (this.#owner === undefined) {
-      this.#closed = true;
       this.#channel.detach();
       return;
     }
-    this.#closed = true;
     try {
       if (Atomics.load(this.#state, HUB_WORKER) === WORKER_RUNNING) this.#channel.request('close', [], CLOSE_WAIT_MS);
     } catch {
@@ -318,7 +225,7 @@ export class McpHub {
 
   /** @internal Test hook: makes the worker throw an uncaught error (only with MCP_SYNC_DEBUG_OPS=1). */
   debugCrashWorker(): void {
-    this.#request('debugCrash', [], STATUS_TIMEOUT_MS);
+    this.#send({ op: 'debugCrash', args: [], timeoutMs: 10_000 });
   }
 
   /** Kills any stdio child the worker did not end, closes the channel, stops the worker. */
@@ -329,56 +236,14 @@ export class McpHub {
     void this.#owner?.worker.terminate();
   }
 
-  #call(op: Op, server: string, args: unknown[], options: CallOptions): unknown {
-    return this.#request(op, args, options.timeoutMs ?? this.#summaryOf(server).timeoutMs, server);
-  }
-
-  #summaryOf(server: string): ServerSummary {
-    return this.#servers[this.#indexOf(server)]!;
-  }
-
-  #indexOf(server: string): number {
-    assertString(server, 'server', server);
-    const index = this.#servers.findIndex((summary) => summary.name === server);
-    if (index < 0) {
-      const known = this.#servers.map((summary) => `'${summary.name}'`).join(', ') || 'none';
-      throw new McpSyncError(ErrorCode.UNKNOWN_SERVER, `Unknown MCP server '${server}' (configured: ${known})`, { server });
-    }
-    return index;
-  }
-
-  #assertWorkerAlive(server: string): void {
-    if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed', { server });
-    if (Atomics.load(this.#state, HUB_WORKER) === WORKER_DEAD)
-      throw new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited', { server });
-  }
-
-  #request(op: Op, args: unknown[], timeoutMs: number, server?: string): unknown {
-    if (this.#closed)
-      throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed', server === undefined ? undefined : { server });
-    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+  #send(request: PreparedRequest): unknown {
+    if (this.#closed) {
       throw new McpSyncError(
-        ErrorCode.INVALID_ARGUMENT,
-        `timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`,
-        server === undefined ? undefined : { server },
+        ErrorCode.CLOSED,
+        'This mcp-sync hub is closed',
+        request.server === undefined ? undefined : { server: request.server },
       );
     }
-    return this.#channel.request(op, args, timeoutMs, server);
-  }
-}
-
-function recoveryOptions(overrides: Partial<RecoveryOptions> = {}): RecoveryOptions {
-  const merged = { ...DEFAULT_RECOVERY, ...overrides };
-  for (const [key, value] of Object.entries(merged)) {
-    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `recovery.${key} must be a non-negative number, got ${JSON.stringify(value)}`);
-    }
-  }
-  return merged;
-}
-
-function assertString(value: unknown, what: string, server: string): void {
-  if (typeof value !== 'string' || value === '') {
-    throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `'${what}' must be a non-empty string, got ${JSON.stringify(value)}`, { server });
+    return this.#channel.request(request.op, request.args, request.timeoutMs, request.server);
   }
 }

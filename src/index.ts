@@ -1,5 +1,8 @@
 /** mcp-sync: MCP servers as plain synchronous function calls, from any thread. */
-export { McpHub, DEFAULT_LOG_DIR, type StartOptions, type CallOptions } from './hub.js';
+export { McpHub } from './hub.js';
+export { AsyncMcpHub } from './async-hub.js';
+export { DEFAULT_LOG_DIR, type StartOptions } from './start.js';
+export type { CallOptions } from './operations.js';
 export type { InterruptToken } from './channel.js';
 export { McpSyncError, ErrorCode, type McpSyncErrorData } from './errors.js';
 export { loadConfig, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_KEEPALIVE_INTERVAL_MS } from './config.js';

@@ -1,0 +1,100 @@
+/**
+ * Starting a hub's I/O worker: load the config, lay out the shared memory, spawn the worker with
+ * the hub's own channel, and wire its exit so blocked callers wake.
+ */
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { loadConfig } from './config.js';
+import { ErrorCode, McpSyncError } from './errors.js';
+import {
+  DEFAULT_RECOVERY,
+  HUB_HEADER_WORDS,
+  HUB_WORKER,
+  SERVER_WORDS,
+  SLOT_SIGNAL,
+  SLOT_WORDS,
+  WORKER_DEAD,
+  WORKER_RUNNING,
+  WORKER_STARTING,
+  type RecoveryOptions,
+  type ServerConfig,
+  type WorkerInit,
+} from './protocol.js';
+
+const WORKER_URL = new URL('../workers/io-worker.js', import.meta.url);
+/** Default directory of stdio servers' stderr logs. */
+export const DEFAULT_LOG_DIR = join(tmpdir(), 'mcp-sync', 'logs');
+
+/** Options of `McpHub.start`. */
+export interface StartOptions {
+  /** Directory for stdio servers' stderr logs (`<server>.log`). @default `<os tmpdir>/mcp-sync/logs` */
+  logDir?: string;
+  /** Environment for `${VAR}` interpolation in the config. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Where recovery events (session expired, reconnected, parked …) are logged, one line each:
+   * `'stderr'`, a file path, or `false` for none. @default `<logDir>/mcp-sync.log`
+   */
+  eventLog?: 'stderr' | string | false;
+  /** Tuning of self-healing (backoffs, budgets, breaker); see {@link RecoveryOptions}. @default DEFAULT_RECOVERY */
+  recovery?: Partial<RecoveryOptions>;
+}
+
+/** A freshly spawned worker and what the hub needs to talk to it. */
+export interface SpawnedWorker {
+  hubId: string;
+  worker: Worker;
+  configs: ServerConfig[];
+  hubState: SharedArrayBuffer;
+  port: MessagePort;
+  slot: SharedArrayBuffer;
+}
+
+/** Loads the config and spawns the I/O worker (it connects nothing until asked to `start`). */
+export function spawnWorker(configOrPath: string | Record<string, unknown>, options: StartOptions): SpawnedWorker {
+  const configs = loadConfig(configOrPath, options.env).filter((config) => config.enabled);
+  const hubId = randomUUID();
+  const hubState = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (HUB_HEADER_WORDS + SERVER_WORDS * configs.length));
+  const slot = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * SLOT_WORDS);
+  const { port1, port2 } = new MessageChannel();
+  const logDir = options.logDir ?? DEFAULT_LOG_DIR;
+  const init: WorkerInit = {
+    hubId,
+    servers: configs,
+    hubState,
+    port: port2,
+    slot,
+    logDir,
+    recovery: recoveryOptions(options.recovery),
+    eventLog: options.eventLog === false ? null : (options.eventLog ?? join(logDir, 'mcp-sync.log')),
+    debugOps: process.env['MCP_SYNC_DEBUG_OPS'] === '1',
+  };
+  const worker = new Worker(WORKER_URL, { workerData: init, transferList: [port2] });
+  const state = new Int32Array(hubState);
+  const slotWords = new Int32Array(slot);
+  // Seen only when this thread is not blocked (e.g. a pool thread is waiting while this one
+  // idles); a blocked caller is woken by the worker's own exit hook, or by its deadline.
+  worker.on('exit', () => {
+    Atomics.compareExchange(state, HUB_WORKER, WORKER_STARTING, WORKER_DEAD);
+    Atomics.compareExchange(state, HUB_WORKER, WORKER_RUNNING, WORKER_DEAD);
+    Atomics.add(slotWords, SLOT_SIGNAL, 1);
+    Atomics.notify(slotWords, SLOT_SIGNAL);
+  });
+  // An uncaught error in the worker surfaces as WORKER_EXITED on the next call; without a
+  // listener it would crash this process instead.
+  worker.on('error', () => undefined);
+  worker.unref();
+  return { hubId, worker, configs, hubState, port: port1, slot };
+}
+
+function recoveryOptions(overrides: Partial<RecoveryOptions> = {}): RecoveryOptions {
+  const merged = { ...DEFAULT_RECOVERY, ...overrides };
+  for (const [key, value] of Object.entries(merged)) {
+    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `recovery.${key} must be a non-negative number, got ${JSON.stringify(value)}`);
+    }
+  }
+  return merged;
+}
