@@ -1,9 +1,15 @@
 /**
  * `npm run demo`: two bundled MCP servers — one over stdio, one over Streamable HTTP on loopback —
- * called synchronously from the main thread, with a short transcript and a status table.
+ * called synchronously from the main thread, with a short transcript; then both servers fail
+ * under the hub (sessions dropped, child killed) and the next calls still succeed, each recovery
+ * shown as one line of the hub's event log; then a status table.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { McpHub, McpSyncError, type CallToolResult } from '../src/index.js';
 
@@ -21,6 +27,37 @@ async function startHttpServer(): Promise<{ url: string; child: ChildProcess }> 
   throw new Error('the demo HTTP server exited before it was listening');
 }
 
+// The hub's event log goes to a file of our own, so its lines can be printed in order with the
+// transcript (after the call they belong to) instead of interleaving on stderr.
+const logDir = mkdtempSync(join(tmpdir(), 'mcp-sync-demo-'));
+const eventLog = join(logDir, 'events.log');
+let eventsShown = 0;
+
+/** Prints the event-log lines written since the last call, one line per server's recovery. */
+function showEvents(): void {
+  let lines: string[];
+  try {
+    lines = readFileSync(eventLog, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return; // nothing logged yet
+  }
+  const fresh = lines.slice(eventsShown);
+  eventsShown = lines.length;
+  // `<ISO time> mcp-sync: '<server>' <event>` → per server: its events joined, and the time they spanned.
+  const byServer = new Map<string, { events: string[]; first: number; last: number }>();
+  for (const line of fresh) {
+    const [, time = '', server = '', event = ''] = /^(\S+) mcp-sync: '([^']*)' (.*)$/.exec(line) ?? [];
+    const at = Date.parse(time);
+    const entry = byServer.get(server) ?? { events: [], first: at, last: at };
+    entry.events.push(event);
+    entry.last = at;
+    byServer.set(server, entry);
+  }
+  for (const [server, { events, first, last }] of byServer) {
+    console.log(`      ↻ event log: '${server}' ${events.join(' → ')}  [${last - first} ms]`);
+  }
+}
+
 function show(call: string, run: () => unknown): void {
   const started = performance.now();
   let outcome: string;
@@ -30,6 +67,7 @@ function show(call: string, run: () => unknown): void {
     outcome = error instanceof McpSyncError ? `✗ ${error.code}: ${error.message}` : `✗ ${String(error)}`;
   }
   console.log(`  ${call.padEnd(62)} ${outcome}  (${(performance.now() - started).toFixed(1)} ms)`);
+  showEvents();
 }
 
 function summarise(value: unknown): string {
@@ -49,12 +87,15 @@ const { url, child } = await startHttpServer();
 console.log('mcp-sync demo — two MCP servers, called synchronously from the main thread\n');
 console.log(`  started the HTTP demo server at ${url} (a child process)`);
 const started = performance.now();
-const hub = McpHub.start({
-  mcpServers: {
-    local: { command: process.execPath, args: [fixture('stdio-server'), 'local'] },
-    remote: { url },
+const hub = McpHub.start(
+  {
+    mcpServers: {
+      local: { command: process.execPath, args: [fixture('stdio-server'), 'local'] },
+      remote: { url },
+    },
   },
-});
+  { logDir, eventLog },
+);
 console.log(`  McpHub.start() connected ${hub.servers().length} servers in ${(performance.now() - started).toFixed(0)} ms\n`);
 try {
   show(`hub.listTools('local')`, () => hub.listTools('local'));
@@ -68,6 +109,23 @@ try {
   );
   show(`hub.callTool('nowhere', 'echo')`, () => hub.callTool('nowhere', 'echo'));
 
+  console.log('\n  self-healing: both servers fail under the hub, and the next calls still succeed\n');
+  // The fixture's admin endpoint: the server forgets every session, as a restarted or
+  // load-balanced server would; our next request still names the old one.
+  const dropped = await fetch(new URL('/admin/drop-sessions', url), { method: 'POST' });
+  console.log(`  POST /admin/drop-sessions (the HTTP server forgets every session) → ${await dropped.text()}`);
+  show(`hub.callTool('remote', 'add', { a: 1, b: 2 })`, () => hub.callTool('remote', 'add', { a: 1, b: 2 }));
+  show(`hub.callTool('remote', 'echo', { text: 'same new session' })`, () => hub.callTool('remote', 'echo', { text: 'same new session' }));
+
+  const pid = Number((hub.callTool('local', 'pid').content[0] as { text: string }).text);
+  process.kill(pid, 'SIGKILL');
+  // The child dies between two calls (a call racing the death would end OUTCOME_UNCERTAIN: it was
+  // already on its way to the dead child, so it is not retried).
+  await sleep(50);
+  console.log(`  process.kill(${pid}, 'SIGKILL') (the stdio server's child), then 50 ms later:`);
+  show(`hub.callTool('local', 'echo', { text: 'still here' })`, () => hub.callTool('local', 'echo', { text: 'still here' }));
+  show(`hub.callTool('local', 'pid')`, () => hub.callTool('local', 'pid'));
+
   console.log('\n  server   transport  state   tools  generation');
   for (const server of hub.servers()) {
     console.log(
@@ -77,5 +135,6 @@ try {
 } finally {
   hub.close();
   child.kill();
+  rmSync(logDir, { recursive: true, force: true });
 }
 console.log('\n  hub.close(): servers shut down, stdio child ended.');
