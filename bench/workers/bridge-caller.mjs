@@ -1,5 +1,6 @@
 // A thread that attaches to the hub and makes no-I/O calls (hub.servers()) for `ms`, then
 // reports how many it made. workerData: { handle, ms, gate }.
+import { performance } from 'node:perf_hooks';
 import { workerData, parentPort } from 'node:worker_threads';
 import { McpHub } from '../../dist/src/index.js';
 
