@@ -43,13 +43,21 @@ export interface StdioServerConfig extends ServerConfigBase {
   cwd?: string;
 }
 
-/** OAuth settings of an HTTP server (`auth: "oauth"`). */
+/**
+ * OAuth settings of an HTTP server (`auth: "oauth"`). The worker never opens a browser: it
+ * refreshes stored tokens, and asks for `mcp-sync login <server>` (NEEDS_REAUTH) when only a new
+ * login can help.
+ */
 export interface OAuthConfig {
+  /** A pre-registered client id. @default none: mcp-sync registers itself dynamically at login */
   clientId?: string;
+  /** The secret of a confidential `clientId`. @default none (a public client, PKCE only) */
   clientSecret?: string;
+  /** Scopes to ask for. @default the server's advertised `scopes_supported` */
   scope?: string;
+  /** Where the authorization server sends the login back. @default http://127.0.0.1:47615/callback */
   redirectUri?: string;
-  /** Where tokens are stored. @default ~/.mcp-sync/tokens */
+  /** Where tokens are stored (one 0600 file per server, in a 0700 directory). @default ~/.mcp-sync/tokens */
   tokenDir?: string;
 }
 

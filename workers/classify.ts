@@ -5,6 +5,12 @@
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  OAuthError,
+  ServerError,
+  TemporarilyUnavailableError,
+  TooManyRequestsError,
+} from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { ErrorCode as RpcCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpSyncError } from '../src/errors.js';
 
@@ -35,9 +41,17 @@ export function isSessionExpired(error: unknown): boolean {
   return message !== '' && SESSION_EXPIRED_MARKERS.some((marker) => message.includes(marker));
 }
 
-/** True when `error` is the server rejecting our credentials. */
+/**
+ * True when `error` is the server rejecting our credentials, or the OAuth flow failing in a way
+ * only a new login can fix: an OAuth error from the authorization server (invalid_grant,
+ * invalid_client, access_denied …) — but not its transient ones (server_error,
+ * temporarily_unavailable, too many requests), which say nothing about the credentials.
+ */
 export function isAuthError(error: unknown): boolean {
   if (error instanceof UnauthorizedError) return true;
+  if (error instanceof OAuthError) {
+    return !(error instanceof ServerError || error instanceof TemporarilyUnavailableError || error instanceof TooManyRequestsError);
+  }
   if ((error instanceof StreamableHTTPError || error instanceof SseError) && error.code === 401) return true;
   return error instanceof Error && /\(HTTP 401\)|\b401 Unauthorized\b/i.test(error.message) && !(error instanceof McpError);
 }

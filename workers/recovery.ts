@@ -8,6 +8,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { ErrorCode, McpSyncError, type ErrorCode as Code } from '../src/errors.js';
+import { oauthTokenVersion } from './auth.js';
 import type { CallContext, ServerSession } from './session.js';
 
 /** Failures that say the server is unhealthy: they count toward opening the breaker. A JSON-RPC
@@ -33,10 +34,18 @@ export async function withRecovery<T>(session: ServerSession, ctx: CallContext, 
   try {
     await awaitReconnect(session, ctx, deadline);
     const generation = session.generation;
+    const tokensBefore = oauthTokenVersion(session.config);
     try {
       return succeed(session, await session.request(ctx, op));
     } catch (error) {
-      if (!(error instanceof McpSyncError) || error.code !== ErrorCode.SESSION_EXPIRED) throw error;
+      // Rule 1, auth: the SDK has already refreshed and re-sent once inside the transport. A
+      // 401 is left only if only a login can help — or if this request lost a race with another
+      // caller's refresh (the SDK then gives up on it without refreshing again). Then, and only
+      // then, the access token changed under us: the request never ran, retry it once with it.
+      if (isCode(error, ErrorCode.NEEDS_REAUTH) && tokensBefore !== undefined && oauthTokenVersion(session.config) !== tokensBefore) {
+        return succeed(session, await session.request(remaining(ctx, deadline), op));
+      }
+      if (!isCode(error, ErrorCode.SESSION_EXPIRED)) throw error;
       // The server rejected the request without running it, so one retry is safe — but only on
       // a session newer than the one that failed (never replay onto the stale one).
       const waitMs = Math.min(session.recoveryWaitMs, deadline - Date.now());
@@ -51,6 +60,10 @@ export async function withRecovery<T>(session: ServerSession, ctx: CallContext, 
     if (AMBIGUOUS.has(failure.code)) session.checkHealth();
     throw failure;
   }
+}
+
+function isCode(error: unknown, code: Code): error is McpSyncError {
+  return error instanceof McpSyncError && error.code === code;
 }
 
 function succeed<T>(session: ServerSession, result: T): T {

@@ -120,6 +120,7 @@ export class ServerSession {
       // No retry that could only start at or after the deadline: it would replace the real
       // failure (ENOENT, 401, refused) with a bare timeout.
       if (attempt >= this.#recovery.connectRetries || Date.now() + backoff >= deadline || this.#closing.signal.aborted) break;
+      if (this.#needsLogin()) break;
       await sleep(backoff, this.#closing.signal);
       backoff = Math.min(backoff * 2, this.#recovery.maxBackoffMs);
     }
@@ -225,7 +226,13 @@ export class ServerSession {
     return info;
   }
 
+  /**
+   * The error of a call that finds no live session: NOT_CONNECTED — or the last connect's
+   * NEEDS_REAUTH, which tells the caller what to do about it.
+   */
   notConnected(): McpSyncError {
+    const error = this.#error;
+    if (error?.code === ErrorCode.NEEDS_REAUTH && this.#state !== 'closed') return error;
     const why = this.#state === 'closed' ? 'closed' : this.#error?.message;
     return new McpSyncError(ErrorCode.NOT_CONNECTED, `MCP server '${this.name}' is not connected${why === undefined ? '' : ` (${why})`}`, {
       server: this.name,
@@ -270,6 +277,7 @@ export class ServerSession {
         this.#log(this.name, `reconnected (session ${this.#generation})`);
         return;
       }
+      if (this.#needsLogin()) break;
     }
     if (this.#state === 'closed') return;
     this.#log(
@@ -289,6 +297,14 @@ export class ServerSession {
       this.#error = classify(error, this.name);
       return false;
     }
+  }
+
+  /**
+   * The last connect failed for want of a login: retrying cannot help until the user logs in,
+   * so the server parks at once (its probe picks a new login up from the token file).
+   */
+  #needsLogin(): boolean {
+    return this.#error?.code === ErrorCode.NEEDS_REAUTH;
   }
 
   /** Fresh transport + Client (the SDK cannot restart either), initialize, discover. */

@@ -8,6 +8,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { DEFAULT_INHERITED_ENV_VARS, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { oauthProviderFor } from './auth.js';
 import { isolatingFetch } from './isolating-fetch.js';
 import type { HttpServerConfig, ServerConfig, StdioServerConfig } from '../src/protocol.js';
 
@@ -70,7 +71,11 @@ function createStdio(config: StdioServerConfig, logDir: string, onSpawn: OnSpawn
 
 function createHttp(config: HttpServerConfig): Transport {
   const url = new URL(config.url);
-  const options = { requestInit: { headers: config.headers }, fetch: isolatingFetch() };
+  // With `auth: oauth` the SDK refreshes on 401 through the provider; its fetch wrapper makes
+  // those refreshes single-flight across concurrent requests (see refresh-fetch.ts).
+  const authProvider = oauthProviderFor(config);
+  const fetch = authProvider === undefined ? isolatingFetch() : authProvider.wrapFetch(isolatingFetch());
+  const options = { requestInit: { headers: config.headers }, fetch, ...(authProvider !== undefined && { authProvider }) };
   return config.transport === 'sse' ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
 }
 

@@ -7,11 +7,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { ExpireMode, FaultStats } from '../fixtures/faults.js';
 import type { AdminStats } from '../fixtures/http-common.js';
+import type { OAuthCounters } from '../fixtures/oauth-provider.js';
 
 export type { ExpireMode } from '../fixtures/faults.js';
 
 /** The runnable fixtures in `dist/test/fixtures/`. */
-export type FixtureName = 'stdio-server' | 'http-server' | 'sse-server' | 'silent-stdio';
+export type FixtureName = 'stdio-server' | 'http-server' | 'sse-server' | 'silent-stdio' | 'oauth-server';
 
 /** Default bound on starting a server process. */
 export const DEFAULT_START_TIMEOUT_MS = 15_000;
@@ -297,6 +298,37 @@ export async function startHttpFixture(opts: HttpFixtureOptions = {}): Promise<H
       void (await admin(url, 'POST', '/admin/require-token', { token, once })),
     hang: async (on: boolean) => ((await admin(url, 'POST', '/admin/hang', { on })) as { released: number }).released,
     expireCalls: async (on: boolean) => void (await admin(url, 'POST', '/admin/expire-calls', { on })),
+  });
+}
+
+/** What the OAuth fixture answers on `GET /admin/stats`. */
+export type OAuthAdminStats = AdminStats & OAuthCounters & { unauthorized: number; initializes: number };
+
+/** The OAuth fixture: authorization server + MCP server behind bearer tokens, with its switches. */
+export interface OAuthFixtureServer extends FixtureServer {
+  stats(): Promise<OAuthAdminStats>;
+  /** The authorization server's base URL (issuer): `http://127.0.0.1:N/`. */
+  readonly issuer: string;
+  /** Every access token issued so far stops working: the next MCP request gets 401. */
+  expireAccessTokens(): Promise<void>;
+  /** Every refresh token issued so far stops working: a refresh gets `invalid_grant`. */
+  revokeRefreshTokens(): Promise<void>;
+  /** Every refresh grant takes `ms` before it answers (0: none). */
+  setRefreshDelay(ms: number): Promise<void>;
+}
+
+/** Starts the OAuth fixture (`dist/test/fixtures/oauth-server.js`) on 127.0.0.1. */
+export async function startOAuthFixture(opts: StartOptions = {}): Promise<OAuthFixtureServer> {
+  const args = ['--exit-with-stdin'];
+  if (opts.name !== undefined) args.push('--name', opts.name);
+  const server = await startFixture('oauth-server', args, opts);
+  const { url } = server;
+  return Object.assign(server, {
+    issuer: new URL('/', url).href,
+    stats: async () => (await admin(url, 'GET', '/admin/stats')) as OAuthAdminStats,
+    expireAccessTokens: async () => void (await admin(url, 'POST', '/admin/expire-access-tokens')),
+    revokeRefreshTokens: async () => void (await admin(url, 'POST', '/admin/revoke-refresh-tokens')),
+    setRefreshDelay: async (ms: number) => void (await admin(url, 'POST', '/admin/refresh-delay', { ms })),
   });
 }
 

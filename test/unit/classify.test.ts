@@ -1,4 +1,12 @@
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  InvalidClientError,
+  InvalidGrantError,
+  ServerError,
+  TemporarilyUnavailableError,
+  TooManyRequestsError,
+} from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
@@ -62,4 +70,21 @@ describe('session-expiry classification', () => {
     expect(error.message).toContain('mcp-sync login github');
     expect(error.data).toMatchObject({ server: 'github', needsReauth: true });
   });
+
+  it.each([
+    ['UnauthorizedError', new UnauthorizedError()],
+    ['InvalidGrantError (refresh token revoked or used)', new InvalidGrantError('Refresh token is invalid')],
+    ['InvalidClientError', new InvalidClientError('unknown client')],
+  ])('classifies the OAuth failure %s as NEEDS_REAUTH', (_name, error) => {
+    const classified = classify(error, 'github');
+    expect(classified.code).toBe(ErrorCode.NEEDS_REAUTH);
+    expect(classified.message).toContain('mcp-sync login github');
+  });
+
+  it.each([new ServerError('down'), new TemporarilyUnavailableError('later'), new TooManyRequestsError('slow down')])(
+    'does not ask for a login over a transient OAuth error (%s)',
+    (error) => {
+      expect(classify(error, 'github').code).not.toBe(ErrorCode.NEEDS_REAUTH);
+    },
+  );
 });

@@ -1,0 +1,164 @@
+/**
+ * Single-flight token refresh, as a layer around the fetch the SDK's HTTP transports use.
+ *
+ * The SDK refreshes inside each transport: every request answered 401 runs its own `auth()`,
+ * which reads the stored refresh token and posts a refresh grant. Many callers hitting an
+ * expired access token at once would post many grants with the same refresh token — and an
+ * authorization server that rotates refresh tokens (OAuth 2.1) accepts only the first and
+ * answers `invalid_grant` to the rest, which the SDK takes as "log in again" and wipes the
+ * fresh tokens. The provider cannot prevent the duplicate `auth()` calls (the transports call
+ * the SDK directly), but every grant goes through this fetch, so it is made single-flight here:
+ *
+ * 1. A refresh grant whose refresh token is already being exchanged waits for that exchange and
+ *    gets the same answer (also one arriving after the answer but before the SDK saved it).
+ * 2. A refresh grant with a refresh token that has since been replaced (the caller read it
+ *    before another refresh finished) is answered with the current tokens, without a grant.
+ * 3. A request answered 401 that carried an access token older than the current one is sent
+ *    again, once, with the current token: it was only late, there is nothing to refresh.
+ * 4. No new grant while the tokens of the last one have not been accepted by any request yet
+ *    (for {@link UNPROVEN_REFRESH_HOLD_MS}): a server that rejects even fresh tokens would
+ *    otherwise be refreshed in a tight loop — the SDK's SSE transport re-sends after every
+ *    successful refresh without a limit. The refused grant makes the SDK report a needed login.
+ *
+ * Only responses are shared; no token is logged.
+ */
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+
+/** How long after a refresh no further grant is posted unless its tokens were accepted meanwhile. */
+export const UNPROVEN_REFRESH_HOLD_MS = 30_000;
+/** How many refresh tokens rejected by the authorization server are remembered. */
+const REJECTED_MEMORY = 16;
+
+/** A response read to the end, so it can be handed to several callers. */
+interface SettledResponse {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  body: string;
+}
+
+/** One refresh grant: in flight, or answered 200 and not yet superseded by a newer refresh token. */
+interface Exchange {
+  answer: Promise<SettledResponse>;
+  done: boolean;
+}
+
+/** One server's single-flight refresh state, shared by all its transports (old and new sessions). */
+export class RefreshCoalescer {
+  readonly #current: () => OAuthTokens | undefined;
+  /** Keyed by the refresh token being exchanged. */
+  readonly #exchanges = new Map<string, Exchange>();
+  readonly #rejected = new Set<string>();
+  /** When the last refresh grant succeeded, until a request carrying its tokens is accepted. */
+  #unprovenSince: number | undefined;
+  /** Refresh grants actually posted to the authorization server. */
+  grants = 0;
+
+  /** @param current the tokens the provider holds now */
+  constructor(current: () => OAuthTokens | undefined) {
+    this.#current = current;
+  }
+
+  /** True when the authorization server refused `refreshToken` (revoked, used, expired). */
+  wasRejected(refreshToken: string): boolean {
+    return this.#rejected.has(refreshToken);
+  }
+
+  /** Wraps `base` with the four rules above. */
+  wrap(base: typeof fetch): typeof fetch {
+    return async (input, init) => {
+      const refreshToken = refreshGrantToken(init);
+      if (refreshToken !== undefined) return this.#refresh(refreshToken, () => base(input, init));
+      const response = await base(input, init);
+      if (response.status === 401) return this.#resendIfStale(response, base, input, init);
+      // Any answer but 401 to a request carrying a token proves the token (rule 4).
+      if (this.#unprovenSince !== undefined && new Headers(init?.headers).has('authorization')) this.#unprovenSince = undefined;
+      return response;
+    };
+  }
+
+  async #refresh(refreshToken: string, send: () => Promise<Response>): Promise<Response> {
+    const tokens = this.#current();
+    const current = tokens?.refresh_token;
+    for (const [token, exchange] of this.#exchanges) if (exchange.done && token !== current) this.#exchanges.delete(token);
+    // Rule 2 comes first: an answer remembered for an old refresh token holds old tokens too.
+    if (tokens !== undefined && current !== undefined && current !== refreshToken) return tokenResponse(tokens);
+    let exchange = this.#exchanges.get(refreshToken);
+    if (exchange === undefined && this.#unprovenSince !== undefined && Date.now() - this.#unprovenSince < UNPROVEN_REFRESH_HOLD_MS) {
+      // A 5xx `server_error`: the SDK gives up on refreshing and reports a needed login, but
+      // keeps the stored tokens (a 4xx would make it wipe them).
+      return errorResponse(500, 'server_error', 'the tokens of the previous refresh were never accepted; not refreshing again yet');
+    }
+    if (exchange === undefined) {
+      this.grants += 1;
+      const created: Exchange = { answer: send().then(settle), done: false };
+      exchange = created;
+      this.#exchanges.set(refreshToken, created);
+      // A 200 stays until the new tokens are saved (the SDK saves them a few ticks after it
+      // reads the answer; a caller arriving in between must not post the used token again).
+      // A failure is dropped at once: a later attempt, after a new login say, asks afresh.
+      created.answer.then(
+        (settled) => {
+          if (settled.status !== 200) return this.#drop(refreshToken, settled.status);
+          created.done = true;
+          this.#unprovenSince = Date.now();
+        },
+        () => this.#drop(refreshToken, 0),
+      );
+    }
+    return toResponse(await exchange.answer);
+  }
+
+  #drop(refreshToken: string, status: number): void {
+    this.#exchanges.delete(refreshToken);
+    // 4xx is the server's verdict on the token (invalid_grant, invalid_client); 5xx and network
+    // errors are not, and must not cost the user their login.
+    if (status < 400 || status >= 500) return;
+    this.#rejected.add(refreshToken);
+    if (this.#rejected.size > REJECTED_MEMORY) this.#rejected.delete(this.#rejected.values().next().value as string);
+  }
+
+  async #resendIfStale(response: Response, base: typeof fetch, input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
+    const sent = new Headers(init?.headers).get('authorization');
+    const current = this.#current()?.access_token;
+    // No token sent, or the current one was sent: a real 401, for the SDK to refresh.
+    if (sent === null || current === undefined || sent === `Bearer ${current}`) return response;
+    await response.body?.cancel();
+    const headers = new Headers(init?.headers);
+    headers.set('authorization', `Bearer ${current}`);
+    return base(input, { ...init, headers });
+  }
+}
+
+/** The refresh token of a refresh grant request (a form body with `grant_type=refresh_token`). */
+function refreshGrantToken(init: RequestInit | undefined): string | undefined {
+  const body = init?.body;
+  if (init?.method !== 'POST' || !(body instanceof URLSearchParams) || body.get('grant_type') !== 'refresh_token') return undefined;
+  return body.get('refresh_token') ?? undefined;
+}
+
+async function settle(response: Response): Promise<SettledResponse> {
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    headers: [...response.headers],
+    body: await response.text(),
+  };
+}
+
+function toResponse(settled: SettledResponse): Response {
+  return new Response(settled.body, { status: settled.status, statusText: settled.statusText, headers: settled.headers });
+}
+
+/** A token endpoint answer carrying `tokens` (without our `issuer` stamp, as a server sends it). */
+function tokenResponse(tokens: OAuthTokens): Response {
+  const { issuer: _issuer, ...wire } = tokens;
+  return new Response(JSON.stringify(wire), { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+}
+
+function errorResponse(status: number, error: string, description: string): Response {
+  return new Response(JSON.stringify({ error, error_description: `mcp-sync: ${description}` }), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+}
