@@ -67,7 +67,7 @@ export class McpHub {
    */
   static start(configOrPath: string | Record<string, unknown>, options: StartOptions = {}): McpHub {
     const spawned = spawnWorker(configOrPath, options);
-    const servers = spawned.configs.map(({ name, timeoutMs, connectTimeoutMs }) => ({ name, timeoutMs, connectTimeoutMs }));
+    const servers = spawned.configs.map(({ name, timeoutMs, connectTimeoutMs, tools }) => ({ name, timeoutMs, connectTimeoutMs, tools }));
     const handle: HubHandle = { hubId: spawned.hubId, hubState: spawned.hubState, servers };
     const owner = { worker: spawned.worker, forgetOrphans: killOrphansOnExit(new Int32Array(spawned.hubState), servers.length) };
     const hub = new McpHub(new Channel(spawned.port, spawned.slot, spawned.hubState), handle, owner);

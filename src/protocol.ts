@@ -79,6 +79,32 @@ export type ServerState = 'connecting' | 'ready' | 'reconnecting' | 'parked' | '
 /** State numbers as stored in the shared state word of each server. */
 export const SERVER_STATES: readonly ServerState[] = ['connecting', 'ready', 'reconnecting', 'parked', 'failed', 'closed'];
 
+/** What a server advertised at initialize, as far as callers care. */
+export interface ServerCapabilitySet {
+  tools: boolean;
+  resources: boolean;
+  prompts: boolean;
+  /** The server sends `notifications/tools/list_changed`. */
+  toolsListChanged: boolean;
+}
+
+/** One server's discovered tools and capabilities: what the registry builds entries from. */
+export interface ServerCatalog {
+  name: string;
+  state: ServerState;
+  capabilities: ServerCapabilitySet;
+  /** Every tool the server listed (unfiltered; the registry applies `tools.include/exclude`). */
+  tools: { name: string; description?: string; inputSchema: Record<string, unknown>; [key: string]: unknown }[];
+}
+
+/** Worker → every thread subscribed to a hub's events channel. */
+export type HubEvent = { type: 'toolsChanged'; server: string };
+
+/** Name of a hub's events BroadcastChannel (any thread may listen). */
+export function eventsChannelName(hubId: string): string {
+  return `mcp-sync:${hubId}:events`;
+}
+
 /** One row of `hub.servers()`. */
 export interface ServerInfo {
   name: string;
@@ -96,6 +122,7 @@ export interface ServerInfo {
 export type Op =
   | 'start'
   | 'servers'
+  | 'catalog'
   | 'listTools'
   | 'callTool'
   | 'listResources'
@@ -160,6 +187,8 @@ export interface ServerSummary {
   readonly name: string;
   readonly timeoutMs: number;
   readonly connectTimeoutMs: number;
+  /** Which tools and utilities the registry exposes. */
+  readonly tools: ToolFilter;
 }
 
 /** Worker → caller: the answer to request `id`. */

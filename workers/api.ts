@@ -5,10 +5,10 @@
  */
 import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpSyncError } from '../src/errors.js';
-import type { RecoveryOptions, ServerConfig, ServerInfo } from '../src/protocol.js';
+import type { RecoveryOptions, ServerCatalog, ServerConfig, ServerInfo } from '../src/protocol.js';
 import { listAllPages } from './paginate.js';
 import { withRecovery } from './recovery.js';
-import { ServerSession, type CallContext, type RecoveryLog } from './session.js';
+import { ServerSession, type CallContext, type SessionHooks } from './session.js';
 
 /** How long `close()` waits for all servers together before giving up on the stragglers. */
 export const CLOSE_TIMEOUT_MS = 5_000;
@@ -17,8 +17,10 @@ export class HubApi {
   readonly #sessions = new Map<string, ServerSession>();
   #closed: Promise<void> | undefined;
 
-  constructor(servers: ServerConfig[], hubState: Int32Array, logDir: string, recovery: RecoveryOptions, log: RecoveryLog) {
-    servers.forEach((config, index) => this.#sessions.set(config.name, new ServerSession(config, index, hubState, logDir, recovery, log)));
+  constructor(servers: ServerConfig[], hubState: Int32Array, logDir: string, recovery: RecoveryOptions, hooks: SessionHooks) {
+    servers.forEach((config, index) =>
+      this.#sessions.set(config.name, new ServerSession(config, index, hubState, logDir, recovery, hooks)),
+    );
   }
 
   /** Connects every server in parallel; resolves once each is ready or has failed. */
@@ -29,6 +31,16 @@ export class HubApi {
 
   servers(): ServerInfo[] {
     return [...this.#sessions.values()].map((session) => session.info());
+  }
+
+  /** Every server's discovered tools and capabilities (no server I/O): what registries build from. */
+  catalog(): ServerCatalog[] {
+    return [...this.#sessions.values()].map((session) => ({
+      name: session.name,
+      state: session.state,
+      capabilities: session.catalog.capabilities,
+      tools: [...session.tools],
+    }));
   }
 
   /**

@@ -12,7 +12,9 @@ import {
   WORKER_RUNNING,
   WORKER_STARTING,
   controlChannelName,
+  eventsChannelName,
   type AttachMessage,
+  type HubEvent,
   type CallerMessage,
   type ReplyMessage,
   type WorkerInit,
@@ -38,7 +40,14 @@ slots.push(new Int32Array(init.slot));
 // hub's blocked start() at once with WORKER_EXITED.
 const { HubApi: Api } = await import('./api.js');
 const { createEventLog } = await import('./event-log.js');
-const api: HubApi = new Api(init.servers, hubState, init.logDir, init.recovery, createEventLog(init.eventLog));
+// Events (tool list changes) go to every thread that listens, whichever it is.
+const events = new BroadcastChannel(eventsChannelName(init.hubId));
+events.unref();
+const hooks = {
+  log: createEventLog(init.eventLog),
+  toolsChanged: (server: string) => events.postMessage({ type: 'toolsChanged', server } satisfies HubEvent),
+};
+const api: HubApi = new Api(init.servers, hubState, init.logDir, init.recovery, hooks);
 type Method = (...args: unknown[]) => unknown;
 
 /** One caller channel's worker end: the hub's own MessagePort, or an attached thread's BroadcastChannel. */

@@ -6,22 +6,17 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { ErrorCode as RpcCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpSyncError, toWire } from '../src/errors.js';
-import {
-  SERVER_GENERATION,
-  SERVER_PID,
-  SERVER_STATE,
-  SERVER_STATES,
-  serverWord,
-  type RecoveryOptions,
-  type ServerConfig,
-  type ServerInfo,
-  type ServerState,
-} from '../src/protocol.js';
+import type { RecoveryOptions, ServerConfig, ServerInfo, ServerState } from '../src/protocol.js';
 import { CircuitBreaker } from './breaker.js';
 import { classify, type AbortReason } from './classify.js';
-import { listAllPages } from './paginate.js';
+import { InflightRequests } from './inflight.js';
+import { Keepalive } from './keepalive.js';
+import { probe, type ProbeMemory } from './probe.js';
+import { SessionState } from './session-state.js';
+import { childSignal, sleep } from './signals.js';
+import { ToolCatalog } from './tool-catalog.js';
 import { createTransport } from './transports.js';
 
 /** How this client introduces itself in `initialize`. */
@@ -40,18 +35,22 @@ export type ReconnectCause = 'expired' | 'lost';
 /** One line per recovery event, for the hub's log (never carries credentials). */
 export type RecoveryLog = (server: string, event: string) => void;
 
+/** What a session reports to the rest of the worker. */
+export interface SessionHooks {
+  log: RecoveryLog;
+  /** The server's tool list changed (list_changed, re-listed). */
+  toolsChanged(server: string): void;
+}
+
 export class ServerSession {
   readonly config: ServerConfig;
   readonly breaker: CircuitBreaker;
-  readonly #words: Int32Array;
-  readonly #index: number;
+  readonly #shared: SessionState;
   readonly #logDir: string;
   readonly #recovery: RecoveryOptions;
-  readonly #log: RecoveryLog;
+  readonly #hooks: SessionHooks;
   #client: Client | undefined;
-  #state: ServerState = 'connecting';
-  #generation = 0;
-  #tools: Tool[] = [];
+  readonly #catalog = new ToolCatalog();
   #error: McpSyncError | undefined;
   /** Aborts connects, backoff sleeps and probes when the hub closes. */
   readonly #closing = new AbortController();
@@ -61,27 +60,22 @@ export class ServerSession {
   #attempts = 0;
   #backoffMs: number;
   #readySince = 0;
-  /** Called on every state change: the in-worker waiters for a new session. */
-  readonly #listeners = new Set<() => void>();
+  /** The parked/failed server's next connect probe. */
   #timer: NodeJS.Timeout | undefined;
-  #lastActivity = 0;
-  #pingUnsupported = false;
+  readonly #keepalive: Keepalive;
+  readonly #probeMemory: ProbeMemory = { pingUnsupported: false };
   #healthCheck: Promise<void> | undefined;
-  /** Requests in flight, with the client each runs on: aborted as 'lost' when its link is dead. */
-  readonly #inflight = new Map<AbortController, Client>();
-  /** Clients replaced after a session expiry, closed once their last request has settled. */
-  readonly #retired = new Set<Client>();
+  readonly #inflight = new InflightRequests();
 
-  constructor(config: ServerConfig, index: number, hubState: Int32Array, logDir: string, recovery: RecoveryOptions, log: RecoveryLog) {
+  constructor(config: ServerConfig, index: number, hubState: Int32Array, logDir: string, recovery: RecoveryOptions, hooks: SessionHooks) {
     this.config = config;
-    this.#index = index;
-    this.#words = hubState;
+    this.#shared = new SessionState(hubState, index);
+    this.#keepalive = new Keepalive(config.keepaliveIntervalMs);
     this.#logDir = logDir;
     this.#recovery = recovery;
-    this.#log = log;
+    this.#hooks = hooks;
     this.#backoffMs = recovery.backoffMs;
     this.breaker = new CircuitBreaker(config.name, { threshold: recovery.breakerThreshold, cooldownMs: recovery.breakerCooldownMs });
-    this.#publish();
   }
 
   get name(): string {
@@ -89,12 +83,12 @@ export class ServerSession {
   }
 
   get state(): ServerState {
-    return this.#state;
+    return this.#shared.state;
   }
 
   /** Incremented on every new session; a retry must run on a newer one than the failure's. */
   get generation(): number {
-    return this.#generation;
+    return this.#shared.generation;
   }
 
   /** How long a call may wait for a reconnect. */
@@ -102,9 +96,14 @@ export class ServerSession {
     return this.#recovery.reconnectWaitMs;
   }
 
-  /** Tools found at the last discovery. */
+  /** Tools found at the last discovery (kept fresh by list_changed). */
   get tools(): readonly Tool[] {
-    return this.#tools;
+    return this.#catalog.tools;
+  }
+
+  /** Tools and capabilities, as discovered. */
+  get catalog(): ToolCatalog {
+    return this.#catalog;
   }
 
   /**
@@ -124,7 +123,7 @@ export class ServerSession {
       await sleep(backoff, this.#closing.signal);
       backoff = Math.min(backoff * 2, this.#recovery.maxBackoffMs);
     }
-    if (this.#state === 'closed') return;
+    if (this.state === 'closed') return;
     this.#setState('failed');
     this.#scheduleProbe();
   }
@@ -136,20 +135,19 @@ export class ServerSession {
    */
   async request<T>(ctx: CallContext, fn: (client: Client, options: RequestOptions) => Promise<T>): Promise<T> {
     const client = this.#client;
-    if (this.#state !== 'ready' || client === undefined) throw this.notConnected();
+    if (this.state !== 'ready' || client === undefined) throw this.notConnected();
     const own = childSignal(ctx.signal);
-    this.#inflight.set(own.controller, client);
+    this.#inflight.track(own.controller, client);
     try {
       const result = await fn(client, { signal: own.controller.signal, timeout: ctx.timeoutMs, maxTotalTimeout: ctx.timeoutMs });
-      this.#lastActivity = Date.now();
+      this.#keepalive.touch();
       return result;
     } catch (error) {
       const reason = own.controller.signal.aborted ? (own.controller.signal.reason as AbortReason) : undefined;
       throw classify(error, this.name, reason);
     } finally {
       own.dispose();
-      this.#inflight.delete(own.controller);
-      if (this.#retired.has(client) && !this.#busy(client)) this.#closeClient(client);
+      this.#inflight.settle(own.controller, client);
     }
   }
 
@@ -168,9 +166,9 @@ export class ServerSession {
    * already replaced. A session expiry proves the server alive: its first attempt is immediate
    * and free; a lost link counts against the budget, with backoff.
    */
-  reconnect(cause: ReconnectCause, failedGeneration = this.#generation): void {
-    if (failedGeneration < this.#generation || this.#reconnecting !== undefined) return;
-    if (this.#state === 'closed' || this.#state === 'connecting') return;
+  reconnect(cause: ReconnectCause, failedGeneration = this.generation): void {
+    if (failedGeneration < this.generation || this.#reconnecting !== undefined) return;
+    if (this.state === 'closed' || this.state === 'connecting') return;
     this.#reconnecting = this.#reconnectLoop(cause).finally(() => (this.#reconnecting = undefined));
   }
 
@@ -180,23 +178,8 @@ export class ServerSession {
    * parks, fails or closes.
    */
   waitForSession(afterGeneration: number, waitMs: number, signal?: AbortSignal): Promise<boolean> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (this.#state === 'ready' && this.#generation > afterGeneration) finish(true);
-        else if (this.#state !== 'reconnecting' && this.#state !== 'connecting' && this.#reconnecting === undefined) finish(false);
-      };
-      const timer = setTimeout(() => finish(false), waitMs);
-      const onAbort = (): void => finish(false);
-      const finish = (value: boolean): void => {
-        clearTimeout(timer);
-        this.#listeners.delete(check);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(value);
-      };
-      this.#listeners.add(check);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      check();
-    });
+    const stillComing = (): boolean => this.state === 'reconnecting' || this.state === 'connecting' || this.#reconnecting !== undefined;
+    return this.#shared.waitForNewer(afterGeneration, waitMs, stillComing, signal);
   }
 
   /**
@@ -204,8 +187,8 @@ export class ServerSession {
    * failed ping means the link is dead — in-flight calls end as OUTCOME_UNCERTAIN and it reconnects.
    */
   checkHealth(): void {
-    if (this.#state !== 'ready' || this.#healthCheck !== undefined) return;
-    const generation = this.#generation;
+    if (this.state !== 'ready' || this.#healthCheck !== undefined) return;
+    const generation = this.generation;
     this.#healthCheck = this.#probe()
       .then(
         () => undefined,
@@ -218,11 +201,11 @@ export class ServerSession {
     const info: ServerInfo = {
       name: this.name,
       transport: this.config.transport,
-      state: this.#state,
-      tools: this.#tools.length,
-      generation: this.#generation,
+      state: this.state,
+      tools: this.#catalog.tools.length,
+      generation: this.generation,
     };
-    if (this.#state !== 'ready' && this.#error !== undefined) info.error = toWire(this.#error);
+    if (this.state !== 'ready' && this.#error !== undefined) info.error = toWire(this.#error);
     return info;
   }
 
@@ -232,11 +215,11 @@ export class ServerSession {
    */
   notConnected(): McpSyncError {
     const error = this.#error;
-    if (error?.code === ErrorCode.NEEDS_REAUTH && this.#state !== 'closed') return error;
-    const why = this.#state === 'closed' ? 'closed' : this.#error?.message;
+    if (error?.code === ErrorCode.NEEDS_REAUTH && this.state !== 'closed') return error;
+    const why = this.state === 'closed' ? 'closed' : this.#error?.message;
     return new McpSyncError(ErrorCode.NOT_CONNECTED, `MCP server '${this.name}' is not connected${why === undefined ? '' : ` (${why})`}`, {
       server: this.name,
-      state: this.#state,
+      state: this.state,
     });
   }
 
@@ -244,10 +227,11 @@ export class ServerSession {
   async close(): Promise<void> {
     this.#closing.abort('close');
     clearTimeout(this.#timer);
+    this.#keepalive.stop();
     const client = this.#client;
     this.#client = undefined;
     this.#setState('closed');
-    for (const retired of this.#retired) this.#closeClient(retired);
+    this.#inflight.closeRetired();
     if (client !== undefined) await client.close();
     this.#setPid(0);
   }
@@ -258,7 +242,7 @@ export class ServerSession {
       this.#attempts = 0;
       this.#backoffMs = this.#recovery.backoffMs;
     }
-    this.#log(this.name, cause === 'expired' ? 'session expired; re-initialising' : 'connection lost; reconnecting');
+    this.#hooks.log(this.name, cause === 'expired' ? 'session expired; re-initialising' : 'connection lost; reconnecting');
     this.#dropClient(cause);
     this.#setState('reconnecting');
     let free = cause === 'expired';
@@ -274,13 +258,13 @@ export class ServerSession {
       free = false;
       if (await this.#tryOpen(Date.now() + this.config.connectTimeoutMs)) {
         this.breaker.reset();
-        this.#log(this.name, `reconnected (session ${this.#generation})`);
+        this.#hooks.log(this.name, `reconnected (session ${this.generation})`);
         return;
       }
       if (this.#needsLogin()) break;
     }
-    if (this.#state === 'closed') return;
-    this.#log(
+    if (this.state === 'closed') return;
+    this.#hooks.log(
       this.name,
       `parked after ${this.#attempts} failed reconnects; probing every ${Math.round(this.#recovery.parkedProbeMs / 1000)} s`,
     );
@@ -292,7 +276,7 @@ export class ServerSession {
   async #tryOpen(deadline: number): Promise<boolean> {
     try {
       await this.#open(deadline);
-      return this.#state === 'ready';
+      return this.state === 'ready';
     } catch (error) {
       this.#error = classify(error, this.name);
       return false;
@@ -318,12 +302,7 @@ export class ServerSession {
     const options: RequestOptions = { timeout: remaining, maxTotalTimeout: remaining, signal: own.controller.signal };
     try {
       await client.connect(transport, options);
-      this.#tools = client.getServerCapabilities()?.tools
-        ? await listAllPages(
-            (cursor) => client.listTools(cursor === undefined ? {} : { cursor }, options),
-            (page) => page.tools,
-          )
-        : [];
+      await this.#catalog.discover(client, options);
     } catch (error) {
       await client.close().catch(() => undefined);
       this.#setPid(0);
@@ -341,13 +320,18 @@ export class ServerSession {
     client.onerror = (error) => {
       if (this.#client === client && /disconnected|terminated|fetch failed|ECONNRESET/i.test(error.message)) this.checkHealth();
     };
+    this.#catalog.watch(
+      client,
+      (c) => this.#client === c,
+      this.#recovery.keepaliveTimeoutMs,
+      () => this.#hooks.toolsChanged(this.name),
+    );
     this.#client = client;
     this.#error = undefined;
-    this.#generation++;
     this.#readySince = Date.now();
-    this.#lastActivity = Date.now();
-    this.#setState('ready');
-    this.#scheduleKeepalive();
+    this.#keepalive.touch();
+    this.#shared.set('ready', true);
+    this.#keepalive.start(() => this.#keepaliveProbe());
   }
 
   /** The transport closed under a live session (child died, stream ended): reconnect. */
@@ -356,88 +340,52 @@ export class ServerSession {
     this.#client = undefined;
     this.#setPid(0);
     this.#error = new McpSyncError(ErrorCode.NOT_CONNECTED, `Connection to MCP server '${this.name}' was lost`, { server: this.name });
-    this.reconnect('lost', this.#generation);
+    this.reconnect('lost', this.generation);
   }
 
-  /**
-   * Detaches the current client. A lost link is closed at once, its pending calls ending as
-   * OUTCOME_UNCERTAIN. After a session expiry the old client is only retired: requests still in
-   * flight on it were sent on a session the server no longer knows, so the server will reject
-   * them unrun and each caller retries on the new session — closing it now would turn those safe
-   * retries into "outcome uncertain" errors.
-   */
+  /** Detaches the current client: retired after an expiry, abandoned when the link is lost (inflight.ts). */
   #dropClient(cause: ReconnectCause): void {
     const client = this.#client;
     this.#client = undefined;
-    clearTimeout(this.#timer);
+    this.#keepalive.stop();
     if (client === undefined) return;
     client.onclose = undefined;
     client.onerror = undefined;
-    if (cause === 'expired' && this.#busy(client)) {
-      this.#retired.add(client);
-      return;
+    if (cause === 'expired') this.#inflight.retire(client);
+    else this.#inflight.abandon(client, 'lost');
+  }
+
+  /** One keepalive round: true to keep going, false once the session is being replaced. */
+  async #keepaliveProbe(): Promise<boolean> {
+    if (this.state !== 'ready') return false;
+    const generation = this.generation;
+    try {
+      await this.#probe();
+      return true;
+    } catch (error) {
+      this.#onProbeFailed(error, generation, 'keepalive');
+      return false;
     }
-    for (const [request, on] of this.#inflight) if (on === client) request.abort('lost');
-    this.#closeClient(client);
   }
 
-  #busy(client: Client): boolean {
-    for (const on of this.#inflight.values()) if (on === client) return true;
-    return false;
-  }
-
-  #closeClient(client: Client): void {
-    this.#retired.delete(client);
-    void client.close().catch(() => undefined);
-  }
-
-  /** Keepalive: while idle, probe every `keepaliveIntervalMs`; traffic counts as a probe. */
-  #scheduleKeepalive(): void {
-    clearTimeout(this.#timer);
-    const dueIn = this.#lastActivity + this.config.keepaliveIntervalMs - Date.now();
-    this.#timer = setTimeout(
-      () => {
-        if (this.#state !== 'ready') return;
-        if (Date.now() - this.#lastActivity < this.config.keepaliveIntervalMs) return this.#scheduleKeepalive();
-        const generation = this.#generation;
-        this.#probe().then(
-          () => this.#scheduleKeepalive(),
-          (error: unknown) => this.#onProbeFailed(error, generation, 'keepalive'),
-        );
-      },
-      Math.max(0, dueIn),
-    );
-  }
-
-  /** `ping`, or `tools/list` for a server that does not implement ping (-32601). */
+  /** One liveness probe of the current session (see probe.ts); traffic resets the keepalive clock. */
   async #probe(): Promise<void> {
     const client = this.#client;
     if (client === undefined) throw this.notConnected();
     const own = childSignal(this.#closing.signal);
-    const options: RequestOptions = { timeout: this.#recovery.keepaliveTimeoutMs, signal: own.controller.signal };
     try {
-      if (!this.#pingUnsupported) {
-        try {
-          await client.ping(options);
-          this.#lastActivity = Date.now();
-          return;
-        } catch (error) {
-          if (!(error instanceof McpError && error.code === RpcCode.MethodNotFound)) throw error;
-          this.#pingUnsupported = true;
-        }
-      }
-      await client.listTools({}, options);
-      this.#lastActivity = Date.now();
+      await probe(client, { timeout: this.#recovery.keepaliveTimeoutMs, signal: own.controller.signal }, this.#probeMemory);
+      this.#keepalive.touch();
     } finally {
       own.dispose();
     }
   }
 
   #onProbeFailed(error: unknown, generation: number, what: string): void {
-    if (generation !== this.#generation || this.#state !== 'ready') return;
+    if (generation !== this.generation || this.state !== 'ready') return;
     const failure = classify(error, this.name);
     if (failure.code === ErrorCode.CLOSED) return;
-    this.#log(this.name, `${what} failed (${failure.code})`);
+    this.#hooks.log(this.name, `${what} failed (${failure.code})`);
     this.reconnect(failure.code === ErrorCode.SESSION_EXPIRED ? 'expired' : 'lost', generation);
   }
 
@@ -445,59 +393,23 @@ export class ServerSession {
   #scheduleProbe(): void {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
-      if (this.#state !== 'parked' && this.#state !== 'failed') return;
+      if (this.state !== 'parked' && this.state !== 'failed') return;
       void this.#tryOpen(Date.now() + this.config.connectTimeoutMs).then((ok) => {
         if (ok) {
           this.breaker.reset();
-          this.#log(this.name, `back after probe (session ${this.#generation})`);
-        } else if (this.#state === 'parked' || this.#state === 'failed') {
+          this.#hooks.log(this.name, `back after probe (session ${this.generation})`);
+        } else if (this.state === 'parked' || this.state === 'failed') {
           this.#scheduleProbe();
         }
       });
     }, this.#recovery.parkedProbeMs);
   }
 
-  /** Publishes the stdio child's pid: the hub kills it if the process exits without close(). */
-  #setPid(pid: number): void {
-    Atomics.store(this.#words, serverWord(this.#index, SERVER_PID), pid);
-  }
-
   #setState(state: ServerState): void {
-    this.#state = state;
-    this.#publish();
-    for (const listener of [...this.#listeners]) listener();
+    this.#shared.set(state);
   }
 
-  /** Mirrors state and generation into shared memory and wakes any thread waiting on them. */
-  #publish(): void {
-    Atomics.store(this.#words, serverWord(this.#index, SERVER_GENERATION), this.#generation);
-    const stateWord = serverWord(this.#index, SERVER_STATE);
-    Atomics.store(this.#words, stateWord, SERVER_STATES.indexOf(this.#state));
-    Atomics.notify(this.#words, stateWord);
+  #setPid(pid: number): void {
+    this.#shared.setPid(pid);
   }
-}
-
-/**
- * A signal of its own for one SDK request, aborted (with the same reason) when `parent` is. The
- * SDK never removes the abort listener it adds to a request's signal, so a long-lived signal
- * must never be handed to it directly; `dispose()` unlinks this one from `parent`.
- */
-function childSignal(parent: AbortSignal): { controller: AbortController; dispose(): void } {
-  const controller = new AbortController();
-  const forward = (): void => controller.abort(parent.reason);
-  if (parent.aborted) forward();
-  else parent.addEventListener('abort', forward, { once: true });
-  return { controller, dispose: () => parent.removeEventListener('abort', forward) };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -162,7 +162,8 @@ describe('lifecycle', () => {
     const until = Date.now() + 20_000;
     while ((await server.stats()).initializes < 2 && Date.now() < until) block(200);
     expect((await server.stats()).initializes).toBe(2); // the tools/list probe saw the loss
-    expect(hub.state('web')).toBe('ready');
+    // The server counts the initialize before the client has finished its handshake: wait for it.
+    expect(hub.waitForReady('web', { timeoutMs: 10_000 })).toBe('ready');
   }, 40_000);
 });
 
