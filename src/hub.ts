@@ -4,7 +4,7 @@
  * in Atomics.wait until the worker answers. `McpHub.attach(handle)` does the same from any other
  * thread, over the same worker and sessions.
  */
-import type { Worker } from 'node:worker_threads';
+import { BroadcastChannel, type Worker } from 'node:worker_threads';
 import { AsyncMcpHub } from './async-hub.js';
 import { attachChannel } from './attach.js';
 import { Channel, interrupt, type InterruptToken } from './channel.js';
@@ -17,11 +17,16 @@ import {
   SERVER_STATES,
   WORKER_DEAD,
   WORKER_RUNNING,
+  eventsChannelName,
   serverWord,
+  type HubEvent,
   type HubHandle,
+  type ServerCatalog,
   type ServerInfo,
   type ServerState,
 } from './protocol.js';
+import { buildToolEntries, type ToolEntriesOptions, type ToolEntry } from './registry/entries.js';
+import { syncRegistry, type RegistrationChanges, type ToolRegistry } from './registry/register.js';
 import { spawnWorker, type StartOptions } from './start.js';
 import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from './types.js';
 
@@ -48,6 +53,7 @@ export class McpHub {
   readonly #table: ServerTable;
   readonly #owner: Owner | undefined;
   #async: AsyncMcpHub | undefined;
+  readonly #subscriptions = new Set<BroadcastChannel>();
   #closed = false;
 
   private constructor(channel: Channel, handle: HubHandle, owner?: Owner) {
@@ -203,6 +209,55 @@ export class McpHub {
   }
 
   /**
+   * One registry entry per MCP tool (after `tools.include/exclude`) and per server utility
+   * (resources / prompts, when advertised and not switched off): hermes-compatible
+   * `(args) => string` handlers that call this hub from the thread that runs them.
+   */
+  toolEntries(options: ToolEntriesOptions = {}): ToolEntry[] {
+    const catalog = this.#send({ op: 'catalog', args: [], timeoutMs: 10_000 }) as ServerCatalog[];
+    return buildToolEntries(this, catalog, this.#handle.servers, options);
+  }
+
+  /**
+   * Registers {@link McpHub.toolEntries} into `registry`, never replacing a tool a non-MCP toolset
+   * owns, and keeps it current: when a server's tool list changes, only what changed is
+   * re-registered (on this thread, when its event loop runs) and `onChanged` is told.
+   * @returns a function that stops the live updates
+   */
+  registerInto(
+    registry: ToolRegistry,
+    options: ToolEntriesOptions & { onChanged?: (server: string, changes: RegistrationChanges) => void } = {},
+  ): () => void {
+    const warn = options.onWarning ?? ((message: string) => console.warn(message));
+    let current = this.toolEntries(options);
+    syncRegistry(registry, [], current, warn);
+    return this.onToolsChanged((server) => {
+      if (this.#closed) return;
+      const next = this.toolEntries(options);
+      const changes = syncRegistry(registry, current, next, warn);
+      current = next;
+      options.onChanged?.(server, changes);
+    });
+  }
+
+  /**
+   * Calls `listener(server)` whenever a server's tool list changed (`notifications/tools/list_changed`,
+   * re-listed in the background). It runs on this thread's event loop. Returns the unsubscribe.
+   */
+  onToolsChanged(listener: (server: string) => void): () => void {
+    const channel = new BroadcastChannel(eventsChannelName(this.#handle.hubId));
+    channel.onmessage = (event) => {
+      const data = (event as unknown as { data: HubEvent }).data;
+      if (data.type === 'toolsChanged') listener(data.server);
+    };
+    channel.unref();
+    this.#subscriptions.add(channel);
+    return () => {
+      if (this.#subscriptions.delete(channel)) channel.close();
+    };
+  }
+
+  /**
    * On the hub that started it: shuts every server down in parallel (bounded) and stops the
    * worker; stdio children are ended. On an attached client: closes only this thread's channels.
    * Idempotent; later calls on this object throw CLOSED.
@@ -211,6 +266,8 @@ export class McpHub {
     if (this.#closed) return;
     this.#closed = true;
     this.#async?.close();
+    for (const channel of this.#subscriptions) channel.close();
+    this.#subscriptions.clear();
     if (this.#owner === undefined) {
       this.#channel.detach();
       return;

@@ -3,6 +3,17 @@ export { McpHub } from './hub.js';
 export { AsyncMcpHub } from './async-hub.js';
 export { DEFAULT_LOG_DIR, type StartOptions } from './start.js';
 export type { CallOptions } from './operations.js';
+export type { ToolEntry, ToolEntriesOptions } from './registry/entries.js';
+export type { ToolRegistry, RegistrationChanges } from './registry/register.js';
+export {
+  toOpenAITools,
+  toAnthropicTools,
+  toOpenAIResponsesTools,
+  type OpenAITool,
+  type AnthropicTool,
+  type OpenAIResponsesTool,
+} from './registry/adapters.js';
+export { redactSecrets } from './registry/redact.js';
 export type { InterruptToken } from './channel.js';
 export { McpSyncError, ErrorCode, type McpSyncErrorData } from './errors.js';
 export { loadConfig, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_KEEPALIVE_INTERVAL_MS } from './config.js';
