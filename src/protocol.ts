@@ -283,6 +283,8 @@ export interface WorkerInit {
   recovery: RecoveryOptions;
   /** Where recovery events are logged: 'stderr', a file path, or null. */
   eventLog: string | null;
+  /** URL of the module answering server-initiated requests, or null. */
+  handlers: string | null;
   /** Enables `debugCrash`, for tests of worker death. */
   debugOps: boolean;
 }

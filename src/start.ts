@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { loadConfig } from './config.js';
 import { ErrorCode, McpSyncError } from './errors.js';
@@ -40,6 +41,13 @@ export interface StartOptions {
   eventLog?: 'stderr' | string | false;
   /** Tuning of self-healing (backoffs, budgets, breaker); see {@link RecoveryOptions}. @default DEFAULT_RECOVERY */
   recovery?: Partial<RecoveryOptions>;
+  /**
+   * A module (path or file URL) loaded into the I/O worker that answers server-initiated
+   * requests: named exports `sampling(params, ctx)`, `elicitation(params, ctx)`, `roots(ctx)`, each
+   * returning (a promise of) the MCP result. Only the capabilities it implements are declared;
+   * requests it cannot serve get a JSON-RPC error. @default none
+   */
+  handlers?: string | URL;
 }
 
 /** A freshly spawned worker and what the hub needs to talk to it. */
@@ -69,6 +77,7 @@ export function spawnWorker(configOrPath: string | Record<string, unknown>, opti
     logDir,
     recovery: recoveryOptions(options.recovery),
     eventLog: options.eventLog === false ? null : (options.eventLog ?? join(logDir, 'mcp-sync.log')),
+    handlers: options.handlers === undefined ? null : handlersUrl(options.handlers),
     debugOps: process.env['MCP_SYNC_DEBUG_OPS'] === '1',
   };
   const worker = new Worker(WORKER_URL, { workerData: init, transferList: [port2] });
@@ -87,6 +96,12 @@ export function spawnWorker(configOrPath: string | Record<string, unknown>, opti
   worker.on('error', () => undefined);
   worker.unref();
   return { hubId, worker, configs, hubState, port: port1, slot };
+}
+
+/** A file URL for the worker's import(), whatever form the path came in. */
+function handlersUrl(handlers: string | URL): string {
+  if (handlers instanceof URL) return handlers.href;
+  return handlers.startsWith('file:') ? handlers : pathToFileURL(resolve(handlers)).href;
 }
 
 function recoveryOptions(overrides: Partial<RecoveryOptions> = {}): RecoveryOptions {

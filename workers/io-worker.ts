@@ -3,7 +3,7 @@
  * their channels while it answers. It never blocks itself (no Atomics.wait here).
  */
 import { BroadcastChannel, workerData } from 'node:worker_threads';
-import { toWire } from '../src/errors.js';
+import { ErrorCode, McpSyncError, toWire } from '../src/errors.js';
 import {
   HUB_WORKER,
   SLOT_SIGNAL,
@@ -43,8 +43,16 @@ const { createEventLog } = await import('./event-log.js');
 // Events (tool list changes) go to every thread that listens, whichever it is.
 const events = new BroadcastChannel(eventsChannelName(init.hubId));
 events.unref();
+// A handler module that fails to load fails start() with its error, instead of killing the worker.
+const { loadClientHandlers } = await import('./client-handlers.js');
+let handlersError: unknown;
+const handlers = await loadClientHandlers(init.handlers).catch((error: unknown) => {
+  handlersError = new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot load the handlers module ${init.handlers}: ${String(error)}`);
+  return {};
+});
 const hooks = {
   log: createEventLog(init.eventLog),
+  handlers,
   toolsChanged: (server: string) => events.postMessage({ type: 'toolsChanged', server } satisfies HubEvent),
 };
 const api: HubApi = new Api(init.servers, hubState, init.logDir, init.recovery, hooks);
@@ -126,6 +134,7 @@ async function dispatch(
   ctx: CallContext,
 ): Promise<{ ok: true; value: unknown } | { ok: false; error: ReturnType<typeof toWire> }> {
   try {
+    if (op === 'start' && handlersError !== undefined) throw handlersError;
     if (op === 'debugCrash' && init.debugOps) {
       setImmediate(() => {
         throw new Error('mcp-sync debug crash');

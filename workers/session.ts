@@ -11,6 +11,7 @@ import { ErrorCode, McpSyncError, toWire } from '../src/errors.js';
 import type { RecoveryOptions, ServerConfig, ServerInfo, ServerState } from '../src/protocol.js';
 import { CircuitBreaker } from './breaker.js';
 import { classify, type AbortReason } from './classify.js';
+import { clientCapabilities, installClientHandlers, type ClientHandlers } from './client-handlers.js';
 import { InflightRequests } from './inflight.js';
 import { Keepalive } from './keepalive.js';
 import { probe, type ProbeMemory } from './probe.js';
@@ -38,6 +39,8 @@ export type RecoveryLog = (server: string, event: string) => void;
 /** What a session reports to the rest of the worker. */
 export interface SessionHooks {
   log: RecoveryLog;
+  /** The application's handlers for server-initiated requests. */
+  handlers: ClientHandlers;
   /** The server's tool list changed (list_changed, re-listed). */
   toolsChanged(server: string): void;
 }
@@ -297,7 +300,8 @@ export class ServerSession {
     if (remaining <= 0)
       throw new McpSyncError(ErrorCode.TIMEOUT, `MCP server '${this.name}' did not connect in time`, { server: this.name });
     const transport = createTransport(this.config, this.#logDir, (pid) => this.#setPid(pid));
-    const client = new Client(CLIENT_INFO, { capabilities: {} });
+    const client = new Client(CLIENT_INFO, { capabilities: clientCapabilities(this.#hooks.handlers) });
+    installClientHandlers(client, this.#hooks.handlers, this.name);
     const own = childSignal(this.#closing.signal);
     const options: RequestOptions = { timeout: remaining, maxTotalTimeout: remaining, signal: own.controller.signal };
     try {

@@ -1,0 +1,90 @@
+/**
+ * Server-initiated requests — `sampling/createMessage`, `elicitation/create`, `roots/list` —
+ * answered by an application module loaded into the I/O worker (StartOptions.handlers). They run
+ * in the worker, so a caller blocked in a call that triggers one never deadlocks. A capability
+ * is declared only when the module has the handler; a request without one gets a JSON-RPC error
+ * that says how to add it.
+ */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ErrorCode as RpcCode,
+  ListRootsRequestSchema,
+  McpError,
+  type ClientCapabilities,
+} from '@modelcontextprotocol/sdk/types.js';
+
+/** What a handler learns about the request besides its params. */
+export interface HandlerContext {
+  /** The configured name of the server asking. */
+  server: string;
+  /** Aborted when the server cancels the request or the connection ends. */
+  signal: AbortSignal;
+}
+
+/** The module named by `StartOptions.handlers` exports any of these (named exports). */
+export interface ClientHandlers {
+  sampling?: (params: unknown, context: HandlerContext) => unknown;
+  elicitation?: (params: unknown, context: HandlerContext) => unknown;
+  roots?: (context: HandlerContext) => unknown;
+}
+
+/** Loads the handler module (a path or file URL); its named exports that are functions count. */
+export async function loadClientHandlers(specifier: string | null): Promise<ClientHandlers> {
+  if (specifier === null) return {};
+  const module = (await import(specifier)) as Record<string, unknown>;
+  const pick = <K extends keyof ClientHandlers>(key: K): ClientHandlers[K] =>
+    typeof module[key] === 'function' ? (module[key] as ClientHandlers[K]) : undefined;
+  const handlers: ClientHandlers = {};
+  if (pick('sampling')) handlers.sampling = pick('sampling');
+  if (pick('elicitation')) handlers.elicitation = pick('elicitation');
+  if (pick('roots')) handlers.roots = pick('roots');
+  return handlers;
+}
+
+/** The client capabilities to declare: exactly those the module can serve. */
+export function clientCapabilities(handlers: ClientHandlers): ClientCapabilities {
+  const capabilities: ClientCapabilities = {};
+  if (handlers.sampling) capabilities.sampling = {};
+  // applyDefaults (SEP-1034): the SDK fills the requested schema's defaults into accepted content.
+  if (handlers.elicitation) capabilities.elicitation = { form: { applyDefaults: true } };
+  if (handlers.roots) capabilities.roots = { listChanged: false };
+  return capabilities;
+}
+
+const ADVICE: Record<string, string> = {
+  'sampling/createMessage': 'sampling()',
+  'elicitation/create': 'elicitation()',
+  'roots/list': 'roots()',
+};
+
+/** Installs the module's handlers on `client`, and a clear error for requests it cannot serve. */
+export function installClientHandlers(client: Client, handlers: ClientHandlers, server: string): void {
+  const { sampling, elicitation, roots } = handlers;
+  if (sampling)
+    client.setRequestHandler(
+      CreateMessageRequestSchema,
+      async (request, extra) => sampling(request.params, { server, signal: extra.signal }) as never,
+    );
+  if (elicitation)
+    client.setRequestHandler(
+      ElicitRequestSchema,
+      async (request, extra) => elicitation(request.params, { server, signal: extra.signal }) as never,
+    );
+  if (roots)
+    client.setRequestHandler(
+      ListRootsRequestSchema,
+      async (_request, extra) => normaliseRoots(await roots({ server, signal: extra.signal })) as never,
+    );
+  client.fallbackRequestHandler = async (request) => {
+    const export_ = ADVICE[request.method];
+    const how = export_ === undefined ? '' : ` — set StartOptions.handlers to a module that exports ${export_}`;
+    throw new McpError(RpcCode.MethodNotFound, `mcp-sync has no handler for '${request.method}'${how}`);
+  };
+}
+
+/** `roots()` may return the list itself or `{roots}`. */
+function normaliseRoots(value: unknown): { roots: unknown[] } {
+  return Array.isArray(value) ? { roots: value } : (value as { roots: unknown[] });
+}
