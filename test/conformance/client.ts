@@ -15,7 +15,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { McpHub, type CallToolResult } from '../../dist/src/index.js';
+import { McpHub, type CallToolResult, type StartOptions } from '../../dist/src/index.js';
 import { loginAsUser } from './login.js';
 
 /** The one server every scenario configures. */
@@ -32,8 +32,8 @@ interface ConformanceContext {
 type ScenarioHandler = (url: string, context: ConformanceContext) => Promise<void>;
 
 /** Starts a hub on `server`, runs `body`, always closes the hub. */
-function withHub<T>(server: Record<string, unknown>, body: (hub: McpHub) => T): T {
-  const hub = McpHub.start({ mcpServers: { [SERVER]: server } }, { eventLog: false });
+function withHub<T>(server: Record<string, unknown>, body: (hub: McpHub) => T, options: StartOptions = {}): T {
+  const hub = McpHub.start({ mcpServers: { [SERVER]: server } }, { eventLog: false, ...options });
   try {
     const info = hub.servers().find((entry) => entry.name === SERVER);
     if (info?.state !== 'ready') {
@@ -74,7 +74,10 @@ const toolsCall: ScenarioHandler = async (url) => {
  * which must accept it with the schema's defaults filled in.
  */
 const elicitationDefaults: ScenarioHandler = async (url) => {
-  const text = withHub({ url }, (hub) => textOf(listAndCall(hub, 'test_client_elicitation_defaults')));
+  // The application's handlers module (answers elicitation with only the required fields); the
+  // declared applyDefaults capability makes the rest come from the schema's defaults.
+  const handlers = new URL('../../dist/test/fixtures/client-handlers.js', import.meta.url);
+  const text = withHub({ url }, (hub) => textOf(listAndCall(hub, 'test_client_elicitation_defaults')), { handlers });
   if (!text.startsWith('Elicitation completed')) throw new Error(`elicitation did not complete: ${text}`);
 };
 
