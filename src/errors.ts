@@ -1,3 +1,8 @@
+import { redactSecrets } from './redact.js';
+
+// Shared with workers/ through this file (workers import only errors.ts and protocol.ts).
+export { redactSecrets };
+
 /**
  * Error codes and the one error class of mcp-sync. Shared by the caller side (`src/`) and the
  * I/O worker (`workers/`): errors cross the thread boundary as plain `{code, name, message, data}`
@@ -77,15 +82,19 @@ export interface WireError {
 
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
 
-/** Turns any thrown value into its wire form; anything that is not an McpSyncError is INTERNAL. */
+/**
+ * Turns any thrown value into its wire form; anything that is not an McpSyncError is INTERNAL.
+ * Every message that leaves the worker passes here, so this is where credentials that a server
+ * or transport echoed into an error (tokens, keys, `Bearer …`) are redacted.
+ */
 export function toWire(error: unknown): WireError {
   if (error instanceof McpSyncError) {
-    const wire: WireError = { code: error.code, name: error.name, message: error.message };
+    const wire: WireError = { code: error.code, name: error.name, message: redactSecrets(error.message) };
     if (error.data !== undefined) wire.data = error.data;
     return wire;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { code: ErrorCode.INTERNAL, name: 'McpSyncError', message };
+  return { code: ErrorCode.INTERNAL, name: 'McpSyncError', message: redactSecrets(message) };
 }
 
 /** Rebuilds an McpSyncError from its wire form; an unknown code becomes INTERNAL. */

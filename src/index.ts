@@ -13,7 +13,7 @@ export {
   type AnthropicTool,
   type OpenAIResponsesTool,
 } from './registry/adapters.js';
-export { redactSecrets } from './registry/redact.js';
+export { redactSecrets } from './redact.js';
 export type { InterruptToken } from './channel.js';
 export { McpSyncError, ErrorCode, type McpSyncErrorData } from './errors.js';
 export { loadConfig, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_KEEPALIVE_INTERVAL_MS } from './config.js';

@@ -5,6 +5,7 @@
  */
 import { appendFileSync, mkdirSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { redactSecrets } from '../src/errors.js';
 import type { RecoveryLog } from './session.js';
 
 /** `'stderr'`, a file path, or null for no log. Never throws: a log must not break a call. */
@@ -12,7 +13,7 @@ export function createEventLog(target: string | null): RecoveryLog {
   if (target === null) return () => undefined;
   if (target !== 'stderr') mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   return (server, event) => {
-    const line = `${new Date().toISOString()} mcp-sync: '${server}' ${event}\n`;
+    const line = `${new Date().toISOString()} mcp-sync: '${server}' ${redactSecrets(event)}\n`;
     try {
       if (target === 'stderr') writeSync(2, line);
       else appendFileSync(target, line, { mode: 0o600 });

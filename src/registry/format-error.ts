@@ -5,7 +5,7 @@
  */
 import { ErrorCode } from '../errors.js';
 import type { JsonObject } from '../types.js';
-import { redactSecrets } from './redact.js';
+import { redactSecrets } from '../redact.js';
 
 /** The `error` text when a call was interrupted (hermes' wording). */
 export const INTERRUPTED_MESSAGE = 'MCP call interrupted: user sent a new message';

@@ -4,7 +4,7 @@
  * dropped: they travel in `attachments`.
  */
 import type { CallToolResult, ContentBlock, JsonObject } from '../types.js';
-import { redactSecrets } from './redact.js';
+import { redactSecrets } from '../redact.js';
 import { stripUnicodeTags } from './scan.js';
 
 /** Error text when an `isError` result carries no text. */

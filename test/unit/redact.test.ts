@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { REDACTED, redactSecrets } from '../../../src/registry/redact.js';
+import { REDACTED, redactSecrets } from '../../src/redact.js';
 
 describe('credential redaction', () => {
   it('strips the credentials hermes strips (hermes: TestSanitizeError.test_strips_credentials)', () => {
