@@ -40,3 +40,13 @@ export type {
   ResourceContents,
   Tool,
 } from './types.js';
+export {
+  runStress,
+  executionBounds,
+  DEFAULT_STRESS_GRACE_MS,
+  DEFAULT_FAULT_INTERVAL_MS,
+  type StressOptions,
+  type StressReport,
+  type StressProgress,
+  type StressControl,
+} from './stress.js';

@@ -31,6 +31,7 @@ type Operation<T> = (client: Client, options: RequestOptions) => Promise<T>;
 export async function withRecovery<T>(session: ServerSession, ctx: CallContext, op: Operation<T>): Promise<T> {
   const deadline = Date.now() + ctx.timeoutMs;
   session.breaker.admit();
+  const startedOn = session.generation;
   try {
     await awaitReconnect(session, ctx, deadline);
     const generation = session.generation;
@@ -54,7 +55,11 @@ export async function withRecovery<T>(session: ServerSession, ctx: CallContext, 
     }
   } catch (error) {
     const failure = error instanceof McpSyncError ? error : new McpSyncError(ErrorCode.INTERNAL, String(error), { server: session.name });
-    if (BREAKER_FAILURES.has(failure.code)) session.breaker.failure();
+    // One incident is one failure: calls cut by a link the session is already replacing (a dead
+    // child takes every in-flight call with it) must not open the breaker on their own.
+    const healing = session.state === 'reconnecting' || session.generation !== startedOn;
+    if (BREAKER_FAILURES.has(failure.code) && !healing) session.breaker.failure();
+    else if (healing) session.breaker.release();
     else if (failure.code === ErrorCode.RPC_ERROR) session.breaker.success();
     else session.breaker.release();
     if (AMBIGUOUS.has(failure.code)) session.checkHealth();

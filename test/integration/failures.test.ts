@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, McpHub, McpSyncError } from '../../dist/src/index.js';
+import { ErrorCode, McpHub } from '../../dist/src/index.js';
 import { startHttpFixture, stdioFixtureCommand, type FixtureServer } from '../helpers/servers.js';
+import { catchError } from '../helpers/calls.js';
 
 /** What goes wrong: bad config, unknown servers, servers that never come up, deadlines. */
 let http: FixtureServer;
@@ -24,16 +25,6 @@ afterAll(async () => {
   hub?.close();
   await http?.stop();
 });
-
-function catchError(fn: () => unknown): McpSyncError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(McpSyncError);
-    return error as McpSyncError;
-  }
-  throw new Error('expected an McpSyncError');
-}
 
 describe('servers that never come up', () => {
   it('leave the other servers ready and are reported failed with their error', () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, McpHub, McpSyncError } from '../../dist/src/index.js';
 import { fixturePath, stdioFixtureCommand } from '../helpers/servers.js';
+import { block } from '../helpers/calls.js';
 
 /** Process and thread lifetime: children, logs, environment, a dying worker, a forgotten close(). */
 
@@ -26,11 +27,6 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Sleeps this thread without spinning (the hub needs no event loop to make progress). */
-function block(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function waitUntil(condition: () => boolean, ms: number): boolean {

@@ -7,10 +7,11 @@ import { Worker } from 'node:worker_threads';
 import { auth, refreshAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
 import { InvalidGrantError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, loadConfig, McpHub, McpSyncError, type HttpServerConfig, type RecoveryOptions } from '../../dist/src/index.js';
+import { ErrorCode, loadConfig, McpHub, type HttpServerConfig, type RecoveryOptions } from '../../dist/src/index.js';
 import { createOAuthProvider, finishLogin, startLogin } from '../../dist/workers/auth.js';
 import { TokenStore } from '../../dist/workers/token-store.js';
 import { startOAuthFixture, type OAuthAdminStats, type OAuthFixtureServer } from '../helpers/servers.js';
+import { catchError, firstText } from '../helpers/calls.js';
 
 /**
  * `auth: "oauth"` against a real authorization server (refresh tokens rotate: each works once)
@@ -68,21 +69,6 @@ function start(dir: string, options: { recovery?: Partial<RecoveryOptions>; even
   return hub;
 }
 
-function text(result: { content: { type: string; text?: string }[] }): string {
-  const block = result.content[0];
-  return block?.type === 'text' ? (block.text ?? '') : '';
-}
-
-function catchError(fn: () => unknown): McpSyncError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(McpSyncError);
-    return error as McpSyncError;
-  }
-  throw new Error('expected an McpSyncError');
-}
-
 /** What the servers saw since `before`. */
 async function since(before: OAuthAdminStats): Promise<Record<keyof OAuthAdminStats, number>> {
   const now = await server.stats();
@@ -99,12 +85,12 @@ describe('401 with OAuth', () => {
     const dir = tokenDir();
     await login(dir);
     const hub = start(dir);
-    expect(text(hub.callTool('web', 'echo', { text: 'before' }))).toBe('before');
+    expect(firstText(hub.callTool('web', 'echo', { text: 'before' }))).toBe('before');
     const oldTokens = storedTokens(dir);
     await server.expireAccessTokens();
     const before = await server.stats();
 
-    expect(text(hub.callTool('web', 'echo', { text: 'after' }))).toBe('after');
+    expect(firstText(hub.callTool('web', 'echo', { text: 'after' }))).toBe('after');
 
     const seen = await since(before);
     expect(seen.refreshGrants).toBe(1);
@@ -196,7 +182,7 @@ describe('401 with OAuth', () => {
 
     await login(dir); // e.g. `mcp-sync login web` in another terminal
     expect(hub.waitForReady('web', { timeoutMs: 10_000 })).toBe('ready');
-    expect(text(hub.callTool('web', 'echo', { text: 'logged in' }))).toBe('logged in');
+    expect(firstText(hub.callTool('web', 'echo', { text: 'logged in' }))).toBe('logged in');
   });
 
   it('keeps the token file 0600 in a 0700 directory, and no token in errors or the event log', async () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, McpHub, McpSyncError, type RecoveryOptions } from '../../dist/src/index.js';
+import { ErrorCode, McpHub, type RecoveryOptions } from '../../dist/src/index.js';
 import type { ExpireMode } from '../fixtures/faults.js';
 import { startHttpFixture, stdioFixtureCommand, type HttpFixtureServer } from '../helpers/servers.js';
+import { block, catchError, firstText } from '../helpers/calls.js';
 
 /**
  * Self-healing against real misbehaving servers: sessions that expire in each form servers
@@ -28,34 +29,14 @@ function start(mcpServers: Record<string, unknown>, recovery: Partial<RecoveryOp
   return hub;
 }
 
-function text(result: { content: { type: string; text?: string }[] }): string {
-  const block = result.content[0];
-  return block?.type === 'text' ? (block.text ?? '') : '';
-}
-
-function catchError(fn: () => unknown): McpSyncError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(McpSyncError);
-    return error as McpSyncError;
-  }
-  throw new Error('expected an McpSyncError');
-}
-
-/** Sleeps this thread (the hub's worker keeps running). */
-function block(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 describe.each<ExpireMode>(['404', '400', 'rpc-expired', 'terminated', 'unknown'])('a session lost with the %s answer', (expireMode) => {
   it('is healed by exactly one re-initialisation, the call retried once on the new session', async () => {
     const server = await fixture({ expireMode });
     const hub = start({ web: { url: server.url } });
-    expect(text(hub.callTool('web', 'echo', { text: 'before' }))).toBe('before');
+    expect(firstText(hub.callTool('web', 'echo', { text: 'before' }))).toBe('before');
     await server.dropSessions();
 
-    expect(text(hub.callTool('web', 'echo', { text: 'after' }))).toBe('after');
+    expect(firstText(hub.callTool('web', 'echo', { text: 'after' }))).toBe('after');
 
     const stats = await server.stats();
     expect(stats.initializes).toBe(2);
@@ -106,18 +87,18 @@ describe('no loops, no replays', () => {
     expect(error.code).toBe(ErrorCode.TIMEOUT);
     await server.hang(false); // the held request now runs, late, exactly once
     block(1_500);
-    expect(text(hub.callTool('web', 'count'))).toBe('2');
+    expect(firstText(hub.callTool('web', 'count'))).toBe('2');
     expect((await server.stats()).calls).toBe(2);
   });
 
   it('fails a call cut by a dying stdio child fast with OUTCOME_UNCERTAIN, and respawns it for the next', () => {
     const hub = start({ local: stdioFixtureCommand('local') });
-    const firstPid = text(hub.callTool('local', 'pid'));
+    const firstPid = firstText(hub.callTool('local', 'pid'));
     const started = performance.now();
     const error = catchError(() => hub.callTool('local', 'slow', { ms: 30_000, dieAfterMs: 100 }, { timeoutMs: 30_000 }));
     expect(error.code).toBe(ErrorCode.OUTCOME_UNCERTAIN);
     expect(performance.now() - started).toBeLessThan(10_000);
-    const secondPid = text(hub.callTool('local', 'pid'));
+    const secondPid = firstText(hub.callTool('local', 'pid'));
     expect(secondPid).not.toBe(firstPid);
     expect(hub.servers()[0]).toMatchObject({ state: 'ready', generation: 2 });
   });
@@ -127,7 +108,7 @@ describe('lifecycle', () => {
   it('parks a server past its reconnect budget, and brings it back when the server returns', async () => {
     const server = await fixture();
     const hub = start({ web: { url: server.url } }, { reconnectRetries: 2, backoffMs: 50, parkedProbeMs: 300 });
-    expect(text(hub.callTool('web', 'echo', { text: 'up' }))).toBe('up');
+    expect(firstText(hub.callTool('web', 'echo', { text: 'up' }))).toBe('up');
     await server.kill();
     expect(catchError(() => hub.callTool('web', 'echo', { text: 'down' })).code).toBeDefined();
     // Wait (event-driven, on the shared state word) for the worker to give up and park it.
@@ -138,7 +119,7 @@ describe('lifecycle', () => {
 
     await server.restart();
     expect(hub.waitForReady('web', { timeoutMs: 20_000 })).toBe('ready');
-    expect(text(hub.callTool('web', 'echo', { text: 'back' }))).toBe('back');
+    expect(firstText(hub.callTool('web', 'echo', { text: 'back' }))).toBe('back');
   });
 
   it('keeps an idle session alive with keepalive pings and heals it before the next call', async () => {
@@ -149,7 +130,7 @@ describe('lifecycle', () => {
     while ((await server.stats()).initializes < 2 && Date.now() < until) block(200);
     expect((await server.stats()).initializes).toBe(2); // healed while nobody called
     const before = (await server.stats()).expiredHits;
-    expect(text(hub.callTool('web', 'echo', { text: 'warm' }))).toBe('warm');
+    expect(firstText(hub.callTool('web', 'echo', { text: 'warm' }))).toBe('warm');
     expect((await server.stats()).expiredHits).toBe(before); // the call found a live session
   }, 40_000);
 
@@ -182,8 +163,8 @@ describe('circuit breaker', () => {
     expect((await server.stats()).heldRequests).toBe(held); // the server never saw that call
     await server.hang(false);
     block(1_200);
-    expect(text(hub.callTool('web', 'echo', { text: 'probe' }))).toBe('probe');
-    expect(text(hub.callTool('web', 'echo', { text: 'closed' }))).toBe('closed');
+    expect(firstText(hub.callTool('web', 'echo', { text: 'probe' }))).toBe('probe');
+    expect(firstText(hub.callTool('web', 'echo', { text: 'closed' }))).toBe('closed');
   });
 });
 

@@ -108,3 +108,16 @@ describe('interrupts', () => {
     expect(hub.callTool('local', 'echo', { text: 'unaffected' }).content[0]).toEqual({ type: 'text', text: 'unaffected' });
   });
 });
+
+describe('one crash, many callers', () => {
+  it('fails the calls the dead child took with it, without opening the circuit breaker', async () => {
+    const run = await callers(hub.handle(), 4, { server: 'local', tool: 'slow', args: { ms: 10_000, dieAfterMs: 300 }, calls: 1 });
+    const done = await run.release();
+    for (const thread of done) {
+      expect(thread.results).toEqual([]);
+      expect(['OUTCOME_UNCERTAIN', 'NOT_CONNECTED']).toContain(thread.errors[0]);
+    }
+    // Four failures from one incident: the breaker (threshold 3) stays closed, the child is back.
+    expect(hub.callTool('local', 'echo', { text: 'respawned' }).content[0]).toEqual({ type: 'text', text: 'respawned' });
+  });
+});

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, McpHub, type McpSyncError } from '../../dist/src/index.js';
+import { ErrorCode, McpHub } from '../../dist/src/index.js';
 import { FIXTURE_TOOL_NAMES } from '../fixtures/fixture-tools.js';
 import { startHttpFixture, startSseFixture, stdioFixtureCommand, type FixtureServer } from '../helpers/servers.js';
+import { catchError } from '../helpers/calls.js';
 
 /**
  * Every API method against each transport, with our own fixture servers in child processes:
@@ -107,12 +108,3 @@ describe('a hub with servers on every transport', () => {
     expect(block?.type === 'text' ? block.text.length : 0).toBe(1_000_000);
   });
 });
-
-function catchError(fn: () => unknown): McpSyncError {
-  try {
-    fn();
-  } catch (error) {
-    return error as McpSyncError;
-  }
-  throw new Error('expected an error');
-}

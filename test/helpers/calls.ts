@@ -1,0 +1,25 @@
+/** Small helpers the integration tests share for blocking calls and their results. */
+import { expect } from 'vitest';
+import { McpSyncError } from '../../dist/src/index.js';
+
+/** The first text block of a result ('' when there is none). */
+export function firstText(result: { content: { type: string; text?: string }[] }): string {
+  const block = result.content[0];
+  return block?.type === 'text' ? (block.text ?? '') : '';
+}
+
+/** Runs `fn`, which must throw an McpSyncError, and returns it. */
+export function catchError(fn: () => unknown): McpSyncError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(McpSyncError);
+    return error as McpSyncError;
+  }
+  throw new Error('expected an McpSyncError');
+}
+
+/** Sleeps this thread without spinning (the hub's worker keeps running meanwhile). */
+export function block(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
