@@ -2,13 +2,32 @@
  * Loads the server configuration — a JSON or YAML file, or an object — and validates it into
  * normalised {@link ServerConfig}s. Accepts the Claude Desktop / Cursor spelling (`mcpServers`,
  * camelCase) and the hermes one (`mcp_servers`, snake_case). Every failure is INVALID_CONFIG
- * naming the server and the key; values under `env`, `headers` and `oauth` are never echoed.
+ * naming the server and the key; values under `env`, `headers` and `oauth` are never echoed
+ * (but for the enumerations `oauth.grantType` and `oauth.signingAlgorithm`).
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ErrorCode, McpSyncError } from './errors.js';
-import type { HttpServerConfig, OAuthConfig, ServerConfig, StdioServerConfig, ToolFilter } from './protocol.js';
+import { parseOAuth } from './config-oauth.js';
+import {
+  fail,
+  has,
+  interpolate,
+  isArray,
+  isBoolean,
+  isHttpUrl,
+  isObject,
+  optional,
+  pick,
+  show,
+  snake,
+  text,
+  unknownKey,
+  type Ctx,
+  type Obj,
+} from './config-values.js';
+import type { HttpServerConfig, ServerConfig, StdioServerConfig, ToolFilter } from './protocol.js';
 
 /** Deadline of one call when a server sets no `timeout`, in ms (120 s). */
 export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
@@ -34,20 +53,7 @@ const HTTP_KEYS = ['url', 'headers', 'auth', 'oauth'];
 const COMMON_KEYS = 'transport type enabled disabled timeout connectTimeout keepaliveInterval tools';
 const ENTRY_KEYS = [...STDIO_KEYS, ...HTTP_KEYS, ...`${COMMON_KEYS} autoApprove alwaysAllow description sampling`.split(' ')];
 const TOOLS_KEYS = ['include', 'exclude', 'resources', 'prompts'];
-const OAUTH_KEYS = ['clientId', 'clientSecret', 'scope', 'redirectUri', 'tokenDir'] as const;
-/** hermes writes these keys in snake_case; the other keys are one word in both conventions. */
-const snake = (name: string): string => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 const ENTRY_ALIASES = ['connectTimeout', 'keepaliveInterval'].map(snake);
-const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
-
-type Obj = Record<string, unknown>;
-
-/** The server being validated: its name, whether it is enabled, and where variables come from. */
-interface Ctx {
-  server: string;
-  enabled: boolean;
-  env: NodeJS.ProcessEnv;
-}
 
 /**
  * Loads and validates the configuration of every MCP server, in file order. Disabled servers
@@ -171,18 +177,6 @@ function parseTools(ctx: Ctx, raw: unknown): ToolFilter {
   return tools;
 }
 
-function parseOAuth(ctx: Ctx, raw: unknown): OAuthConfig {
-  if (!isObject(raw)) return fail(ctx, 'oauth', `'oauth' must be an object, got ${show(raw, true)}`);
-  const known: string[] = [...OAUTH_KEYS, ...OAUTH_KEYS.map(snake)];
-  for (const key of Object.keys(raw)) if (!known.includes(key)) unknownKey(ctx, `oauth.${key}`, key, known);
-  const oauth: OAuthConfig = {};
-  for (const field of OAUTH_KEYS) {
-    const found = pick(ctx, raw, field, 'oauth.');
-    if (found !== undefined) oauth[field] = text(ctx, found[0], found[1], true);
-  }
-  return oauth;
-}
-
 /** An entry's duration in seconds, converted to ms; `minMs` is the smallest accepted value. */
 function seconds(ctx: Ctx, raw: Obj, name: string, defaultMs: number, minMs: number): number {
   const found = pick(ctx, raw, name);
@@ -194,12 +188,6 @@ function seconds(ctx: Ctx, raw: Obj, name: string, defaultMs: number, minMs: num
   if (value * 1000 < minMs) fail(ctx, key, `'${key}' must be at least ${minMs / 1000} seconds, got ${value}`);
   if (value > MAX_SECONDS) fail(ctx, key, `'${key}' must be at most ${MAX_SECONDS} seconds (about 24 days), got ${value}`);
   return Math.max(1, Math.round(value * 1000));
-}
-
-/** A non-empty string, with `${VAR}` interpolated. `secret` keeps the value out of messages. */
-function text(ctx: Ctx, key: string, value: unknown, secret = false): string {
-  if (typeof value !== 'string' || value === '') return fail(ctx, key, `'${key}' must be a non-empty string, got ${show(value, secret)}`);
-  return interpolate(ctx, key, value);
 }
 
 /** One of `args`: a string (may be empty), or a number, stringified. */
@@ -222,90 +210,6 @@ function strings(ctx: Ctx, key: string, raw: unknown): Record<string, string> {
     }),
   );
 }
-
-/** Replaces `${VAR}` and `${VAR:-default}` (default when unset or empty, as in POSIX shells). */
-function interpolate(ctx: Ctx, key: string, value: string): string {
-  return value.replace(VARIABLE, (match, name: string, fallback: string | undefined) => {
-    const found = ctx.env[name];
-    if (typeof found === 'string' && (found !== '' || fallback === undefined)) return found;
-    if (fallback !== undefined) return fallback;
-    // A disabled server never starts: its unset variables are left as written, not an error.
-    if (!ctx.enabled) return match;
-    return fail(ctx, key, `'${key}' uses the environment variable '${name}', which is not set (write \${${name}:-default} for a default)`, {
-      variable: name,
-    });
-  });
-}
-
-/** `[key, value]` of the spelling of `name` (camelCase or snake_case) present; both at once is an error. */
-function pick(ctx: Ctx, raw: Obj, name: string, prefix = ''): [string, unknown] | undefined {
-  const present = [...new Set([name, snake(name)])].filter((spelling) => has(raw, spelling));
-  if (present.length > 1)
-    fail(ctx, prefix + (present[1] ?? ''), `give only one of ${present.map((name) => `'${prefix}${name}'`).join(' and ')}`);
-  const [key] = present;
-  return key === undefined ? undefined : [prefix + key, raw[key]];
-}
-
-/** `raw[key]` when present and passing `check`; an error when present and failing it. */
-function optional<T>(ctx: Ctx, raw: Obj, key: string, what: string, check: (value: unknown) => value is T, prefix = ''): T | undefined {
-  const value = raw[key];
-  if (!has(raw, key)) return undefined;
-  return check(value) ? value : fail(ctx, prefix + key, `'${prefix}${key}' must be ${what}, got ${show(value)}`);
-}
-
-function unknownKey(ctx: Ctx, path: string, key: string, known: readonly string[]): never {
-  const suggestion = suggest(key, known);
-  const hint = suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`;
-  return fail(ctx, path, `unknown key '${path}'${hint}`, suggestion === undefined ? {} : { suggestion });
-}
-
-/** The known key closest to `key`: the same but for case, `_` and `-`, or within 2 edits. */
-function suggest(key: string, known: readonly string[]): string | undefined {
-  const norm = (name: string): string => name.toLowerCase().replace(/[_-]/g, '');
-  let best: { name: string; distance: number } | undefined;
-  for (const name of known) {
-    const distance = editDistance(norm(key), norm(name));
-    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
-}
-
-function fail(ctx: Ctx, key: string, problem: string, extra: Obj = {}): never {
-  const message = `Invalid config for MCP server '${ctx.server}': ${problem}`;
-  throw new McpSyncError(ErrorCode.INVALID_CONFIG, message, { server: ctx.server, key, ...extra });
-}
-
-/** A value for an error message; `secret` values show only their kind. */
-function show(value: unknown, secret = false): string {
-  if (Array.isArray(value)) return 'an array';
-  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return secret ? 'a string' : JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  return value === undefined ? 'nothing' : `a ${typeof value}`.replace('a object', 'an object');
-}
-
-function has(raw: Obj, key: string): boolean {
-  return Object.hasOwn(raw, key) && raw[key] !== undefined;
-}
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const isArray = (value: unknown): value is unknown[] => Array.isArray(value);
-const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
-const isHttpUrl = (value: string): boolean => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
 
 function readConfigFile(file: string): unknown {
   let source: string;

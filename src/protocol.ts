@@ -46,14 +46,22 @@ export interface StdioServerConfig extends ServerConfigBase {
 /**
  * OAuth settings of an HTTP server (`auth: "oauth"`). The worker never opens a browser: it
  * refreshes stored tokens, and asks for `mcp-sync login <server>` (NEEDS_REAUTH) when only a new
- * login can help.
+ * login can help. A `client_credentials` client needs no login: the worker gets its own tokens.
  */
 export interface OAuthConfig {
+  /** A browser login, or machine to machine (SEP-1046: `clientId` + `clientSecret` or `privateKey`). @default "authorization_code" */
+  grantType?: 'authorization_code' | 'client_credentials';
   /** A pre-registered client id. @default none: mcp-sync registers itself dynamically at login */
   clientId?: string;
   /** The secret of a confidential `clientId`. @default none (a public client, PKCE only) */
   clientSecret?: string;
-  /** Scopes to ask for. @default the server's advertised `scopes_supported` */
+  /** `client_credentials` only: the client's PKCS#8 PEM key, for private_key_jwt (RFC 7523). @default none */
+  privateKey?: string;
+  /** The `privateKey`'s JWS algorithm (RS*, PS*, ES*). @default from the key: RS256 (RSA), ES256/384/512 (EC curve) */
+  signingAlgorithm?: string;
+  /** https URL of mcp-sync's client metadata document: the client id where SEP-991 is supported. @default none (registration) */
+  clientMetadataUrl?: string;
+  /** Scopes for a login (after the server's challenge and `scopes_supported`) and every `client_credentials` grant. @default none */
   scope?: string;
   /** Where the authorization server sends the login back. @default http://127.0.0.1:47615/callback */
   redirectUri?: string;
@@ -288,3 +296,30 @@ export interface WorkerInit {
   /** Enables `debugCrash`, for tests of worker death. */
   debugOps: boolean;
 }
+
+// --- The login worker (src/login.ts ↔ workers/login-worker.ts) ---
+
+/** The login worker's `workerData`. */
+export type LoginRequest =
+  | {
+      op: 'login';
+      config: HttpServerConfig;
+      /** Drop the stored tokens first: a new login even if they still work. */
+      force: boolean;
+      /** How long to wait for the browser to come back to the redirect URL. */
+      timeoutMs: number;
+    }
+  | { op: 'logout'; config: HttpServerConfig };
+
+/** The result of a login, or of a logout. */
+export interface LoginOutcome {
+  server: string;
+  /** `logged-in`: a new login; `already-authorized`: the stored tokens work (refreshed); `logged-out` / `not-logged-in`: logout. */
+  status: 'logged-in' | 'already-authorized' | 'logged-out' | 'not-logged-in';
+  /** The server's token file. */
+  tokenFile: string;
+}
+
+/** Login worker → caller. */
+export type LoginMessage =
+  { type: 'url'; url: string; redirectUrl: string } | { type: 'done'; outcome: LoginOutcome } | { type: 'error'; error: WireError };

@@ -13,6 +13,7 @@ import {
 } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { ErrorCode as RpcCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpSyncError } from '../src/errors.js';
+import { InsufficientScopeError } from './oauth-challenge.js';
 
 /** Why a request was aborted by us: the caller's deadline passed, another thread interrupted,
  * the hub is closing, or the connection was found dead under it. */
@@ -68,12 +69,11 @@ export function classify(error: unknown, server: string, aborted?: AbortReason):
     return new McpSyncError(ErrorCode.SESSION_EXPIRED, `MCP server '${server}' lost our session: ${message}`, { server }, { cause: error });
   }
   if (isAuthError(error)) {
-    return new McpSyncError(
-      ErrorCode.NEEDS_REAUTH,
-      reauthMessage(server),
-      { server, httpStatus: 401, needsReauth: true },
-      { cause: error },
-    );
+    // A step-up (403 insufficient_scope) says which scope the login must ask for.
+    const stepUp = error instanceof InsufficientScopeError;
+    const scope = stepUp ? error.scope : undefined;
+    const data = { server, httpStatus: stepUp ? 403 : 401, needsReauth: true, ...(scope !== undefined && { scope }) };
+    return new McpSyncError(ErrorCode.NEEDS_REAUTH, reauthMessage(server, scope), data, { cause: error });
   }
   if (error instanceof McpError) {
     if (error.code === RpcCode.RequestTimeout) {
@@ -104,10 +104,14 @@ function outcomeUncertain(server: string, cause: unknown): McpSyncError {
   );
 }
 
-/** What the user must do when credentials cannot be recovered (the hermes wording). */
-export function reauthMessage(server: string): string {
+/**
+ * What the user must do when credentials cannot be recovered (the hermes wording), naming the
+ * `scope` a step-up demanded (the login asks for it by itself: it is kept in the token file).
+ */
+export function reauthMessage(server: string, scope?: string): string {
+  const more = scope === undefined ? '' : ` with OAuth scope '${scope}'`;
   return (
-    `MCP server '${server}' requires re-authentication. Run \`mcp-sync login ${server}\` (or update the credentials in its config) and restart. ` +
+    `MCP server '${server}' requires re-authentication${more}. Run \`mcp-sync login ${server}\` (or update the credentials in its config) and restart. ` +
     'Do NOT retry this tool — ask the user to re-authenticate.'
   );
 }

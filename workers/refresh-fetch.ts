@@ -13,21 +13,28 @@
  *    gets the same answer (also one arriving after the answer but before the SDK saved it).
  * 2. A refresh grant with a refresh token that has since been replaced (the caller read it
  *    before another refresh finished) is answered with the current tokens, without a grant.
- * 3. A request answered 401 that carried an access token older than the current one is sent
- *    again, once, with the current token: it was only late, there is nothing to refresh.
+ * 3. A request refused (401, or 403 `insufficient_scope`) that carried an access token older
+ *    than the current one — in memory or, re-read, in the token file (a login made meanwhile by
+ *    another process) — is sent again, once, with the current token: it was only late.
  * 4. No new grant while the tokens of the last one have not been accepted by any request yet
  *    (for {@link UNPROVEN_REFRESH_HOLD_MS}): a server that rejects even fresh tokens would
  *    otherwise be refreshed in a tight loop — the SDK's SSE transport re-sends after every
  *    successful refresh without a limit. The refused grant makes the SDK report a needed login.
+ * 5. Client credentials grants (a machine-to-machine client) are single-flight too; one asked for
+ *    while the last one's tokens are untried is answered with those tokens, without a grant —
+ *    and refused, as rule 4, once a request has carried them and been refused.
  *
  * Only responses are shared; no token is logged.
  */
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { isInsufficientScope } from './oauth-challenge.js';
 
 /** How long after a refresh no further grant is posted unless its tokens were accepted meanwhile. */
 export const UNPROVEN_REFRESH_HOLD_MS = 30_000;
 /** How many refresh tokens rejected by the authorization server are remembered. */
 const REJECTED_MEMORY = 16;
+/** The exchange key of client credentials grants (refresh grants are keyed by their refresh token). */
+const CLIENT_CREDENTIALS = Symbol('client_credentials');
 
 /** A response read to the end, so it can be handed to several callers. */
 interface SettledResponse {
@@ -46,17 +53,24 @@ interface Exchange {
 /** One server's single-flight refresh state, shared by all its transports (old and new sessions). */
 export class RefreshCoalescer {
   readonly #current: () => OAuthTokens | undefined;
+  readonly #reload: () => void;
   /** Keyed by the refresh token being exchanged. */
-  readonly #exchanges = new Map<string, Exchange>();
+  readonly #exchanges = new Map<string | typeof CLIENT_CREDENTIALS, Exchange>();
   readonly #rejected = new Set<string>();
   /** When the last refresh grant succeeded, until a request carrying its tokens is accepted. */
   #unprovenSince: number | undefined;
+  /** The access token of the last refused request that carried the current one (rule 5). */
+  #refusedAccess: string | undefined;
   /** Refresh grants actually posted to the authorization server. */
   grants = 0;
 
-  /** @param current the tokens the provider holds now */
-  constructor(current: () => OAuthTokens | undefined) {
+  /**
+   * @param current the tokens the provider holds now
+   * @param reload makes the provider re-read its token file (before rule 3 compares tokens)
+   */
+  constructor(current: () => OAuthTokens | undefined, reload: () => void = () => undefined) {
     this.#current = current;
+    this.#reload = reload;
   }
 
   /** True when the authorization server refused `refreshToken` (revoked, used, expired). */
@@ -64,13 +78,14 @@ export class RefreshCoalescer {
     return this.#rejected.has(refreshToken);
   }
 
-  /** Wraps `base` with the four rules above. */
+  /** Wraps `base` with the five rules above. */
   wrap(base: typeof fetch): typeof fetch {
     return async (input, init) => {
-      const refreshToken = refreshGrantToken(init);
-      if (refreshToken !== undefined) return this.#refresh(refreshToken, () => base(input, init));
+      const grant = grantOf(init);
+      if (grant === 'client_credentials') return this.#clientCredentials(() => base(input, init));
+      if (grant !== undefined) return this.#refresh(grant.refreshToken, () => base(input, init));
       const response = await base(input, init);
-      if (response.status === 401) return this.#resendIfStale(response, base, input, init);
+      if (response.status === 401 || isInsufficientScope(response)) return this.#resendIfStale(response, base, input, init);
       // Any answer but 401 to a request carrying a token proves the token (rule 4).
       if (this.#unprovenSince !== undefined && new Headers(init?.headers).has('authorization')) this.#unprovenSince = undefined;
       return response;
@@ -109,6 +124,23 @@ export class RefreshCoalescer {
     return toResponse(await exchange.answer);
   }
 
+  async #clientCredentials(send: () => Promise<Response>): Promise<Response> {
+    const running = this.#exchanges.get(CLIENT_CREDENTIALS);
+    if (running !== undefined && !running.done) return toResponse(await running.answer);
+    const tokens = this.#current();
+    if (tokens !== undefined && this.#unprovenSince !== undefined && Date.now() - this.#unprovenSince < UNPROVEN_REFRESH_HOLD_MS) {
+      // A caller that saw a 401 before the last grant's tokens were saved: they are for it too.
+      if (this.#refusedAccess !== tokens.access_token) return tokenResponse(tokens);
+      return errorResponse(500, 'server_error', 'the tokens of the previous grant were refused; not asking again yet');
+    }
+    this.grants += 1;
+    const exchange: Exchange = { answer: send().then(settle), done: false };
+    this.#exchanges.set(CLIENT_CREDENTIALS, exchange);
+    const settled = await exchange.answer.finally(() => (exchange.done = true));
+    if (settled.status === 200) this.#unprovenSince = Date.now();
+    return toResponse(settled);
+  }
+
   #drop(refreshToken: string, status: number): void {
     this.#exchanges.delete(refreshToken);
     // 4xx is the server's verdict on the token (invalid_grant, invalid_client); 5xx and network
@@ -120,9 +152,14 @@ export class RefreshCoalescer {
 
   async #resendIfStale(response: Response, base: typeof fetch, input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
     const sent = new Headers(init?.headers).get('authorization');
+    if (sent === null) return response;
+    this.#reload();
     const current = this.#current()?.access_token;
-    // No token sent, or the current one was sent: a real 401, for the SDK to refresh.
-    if (sent === null || current === undefined || sent === `Bearer ${current}`) return response;
+    // The current token was sent: a real refusal, for the SDK to refresh (or report).
+    if (current === undefined || sent === `Bearer ${current}`) {
+      if (current !== undefined) this.#refusedAccess = current;
+      return response;
+    }
     await response.body?.cancel();
     const headers = new Headers(init?.headers);
     headers.set('authorization', `Bearer ${current}`);
@@ -130,11 +167,14 @@ export class RefreshCoalescer {
   }
 }
 
-/** The refresh token of a refresh grant request (a form body with `grant_type=refresh_token`). */
-function refreshGrantToken(init: RequestInit | undefined): string | undefined {
+/** The grant a token request posts (a form body with `grant_type`), when it is one this layer handles. */
+function grantOf(init: RequestInit | undefined): { refreshToken: string } | 'client_credentials' | undefined {
   const body = init?.body;
-  if (init?.method !== 'POST' || !(body instanceof URLSearchParams) || body.get('grant_type') !== 'refresh_token') return undefined;
-  return body.get('refresh_token') ?? undefined;
+  if (init?.method !== 'POST' || !(body instanceof URLSearchParams)) return undefined;
+  const grantType = body.get('grant_type');
+  if (grantType === 'client_credentials') return grantType;
+  const refreshToken = body.get('refresh_token');
+  return grantType === 'refresh_token' && refreshToken !== null ? { refreshToken } : undefined;
 }
 
 async function settle(response: Response): Promise<SettledResponse> {

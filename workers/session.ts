@@ -15,6 +15,7 @@ import { clientCapabilities, installClientHandlers, type ClientHandlers } from '
 import { InflightRequests } from './inflight.js';
 import { Keepalive } from './keepalive.js';
 import { probe, type ProbeMemory } from './probe.js';
+import { ReconnectBudget } from './reconnect-budget.js';
 import { SessionState } from './session-state.js';
 import { childSignal, sleep } from './signals.js';
 import { ToolCatalog } from './tool-catalog.js';
@@ -60,9 +61,7 @@ export class ServerSession {
   /** The reconnect in progress: many failing callers share it (single flight). */
   #reconnecting: Promise<void> | undefined;
   /** Counted reconnect attempts since the session was last healthy, and the next backoff. */
-  #attempts = 0;
-  #backoffMs: number;
-  #readySince = 0;
+  readonly #budget: ReconnectBudget;
   /** The parked/failed server's next connect probe. */
   #timer: NodeJS.Timeout | undefined;
   readonly #keepalive: Keepalive;
@@ -77,7 +76,7 @@ export class ServerSession {
     this.#logDir = logDir;
     this.#recovery = recovery;
     this.#hooks = hooks;
-    this.#backoffMs = recovery.backoffMs;
+    this.#budget = new ReconnectBudget(recovery);
     this.breaker = new CircuitBreaker(config.name, { threshold: recovery.breakerThreshold, cooldownMs: recovery.breakerCooldownMs });
   }
 
@@ -127,7 +126,7 @@ export class ServerSession {
       backoff = Math.min(backoff * 2, this.#recovery.maxBackoffMs);
     }
     if (this.state === 'closed') return;
-    this.#setState('failed');
+    this.#shared.set('failed');
     this.#scheduleProbe();
   }
 
@@ -233,31 +232,21 @@ export class ServerSession {
     this.#keepalive.stop();
     const client = this.#client;
     this.#client = undefined;
-    this.#setState('closed');
+    this.#shared.set('closed');
     this.#inflight.closeRetired();
     if (client !== undefined) await client.close();
-    this.#setPid(0);
+    this.#shared.setPid(0);
   }
 
   async #reconnectLoop(cause: ReconnectCause): Promise<void> {
-    if (this.#readySince > 0 && Date.now() - this.#readySince >= this.#recovery.healthyResetMs) {
-      // Healthy long enough: this outage gets a fresh budget (hermes never reset it, #57129).
-      this.#attempts = 0;
-      this.#backoffMs = this.#recovery.backoffMs;
-    }
+    this.#budget.beginOutage();
     this.#hooks.log(this.name, cause === 'expired' ? 'session expired; re-initialising' : 'connection lost; reconnecting');
     this.#dropClient(cause);
-    this.#setState('reconnecting');
+    this.#shared.set('reconnecting');
     let free = cause === 'expired';
     while (!this.#closing.signal.aborted) {
-      if (!free) {
-        if (this.#attempts >= this.#recovery.reconnectRetries) break;
-        if (this.#attempts > 0) {
-          await sleep(this.#backoffMs, this.#closing.signal);
-          this.#backoffMs = Math.min(this.#backoffMs * 2, this.#recovery.maxBackoffMs);
-        }
-        this.#attempts++;
-      }
+      // A session expiry proves the server alive: its first re-initialisation is free and immediate.
+      if (!free && !(await this.#budget.next(this.#closing.signal))) break;
       free = false;
       if (await this.#tryOpen(Date.now() + this.config.connectTimeoutMs)) {
         this.breaker.reset();
@@ -269,9 +258,9 @@ export class ServerSession {
     if (this.state === 'closed') return;
     this.#hooks.log(
       this.name,
-      `parked after ${this.#attempts} failed reconnects; probing every ${Math.round(this.#recovery.parkedProbeMs / 1000)} s`,
+      `parked after ${this.#budget.attempts} failed reconnects; probing every ${Math.round(this.#recovery.parkedProbeMs / 1000)} s`,
     );
-    this.#setState('parked');
+    this.#shared.set('parked');
     this.#scheduleProbe();
   }
 
@@ -299,7 +288,7 @@ export class ServerSession {
     const remaining = deadline - Date.now();
     if (remaining <= 0)
       throw new McpSyncError(ErrorCode.TIMEOUT, `MCP server '${this.name}' did not connect in time`, { server: this.name });
-    const transport = createTransport(this.config, this.#logDir, (pid) => this.#setPid(pid));
+    const transport = createTransport(this.config, this.#logDir, (pid) => this.#shared.setPid(pid));
     const client = new Client(CLIENT_INFO, { capabilities: clientCapabilities(this.#hooks.handlers) });
     installClientHandlers(client, this.#hooks.handlers, this.name);
     const own = childSignal(this.#closing.signal);
@@ -309,7 +298,7 @@ export class ServerSession {
       await this.#catalog.discover(client, options);
     } catch (error) {
       await client.close().catch(() => undefined);
-      this.#setPid(0);
+      this.#shared.setPid(0);
       throw error;
     } finally {
       own.dispose();
@@ -332,7 +321,7 @@ export class ServerSession {
     );
     this.#client = client;
     this.#error = undefined;
-    this.#readySince = Date.now();
+    this.#budget.ready();
     this.#keepalive.touch();
     this.#shared.set('ready', true);
     this.#keepalive.start(() => this.#keepaliveProbe());
@@ -342,7 +331,7 @@ export class ServerSession {
   #onClientClosed(client: Client): void {
     if (this.#client !== client) return; // an old client closing late
     this.#client = undefined;
-    this.#setPid(0);
+    this.#shared.setPid(0);
     this.#error = new McpSyncError(ErrorCode.NOT_CONNECTED, `Connection to MCP server '${this.name}' was lost`, { server: this.name });
     this.reconnect('lost', this.generation);
   }
@@ -407,13 +396,5 @@ export class ServerSession {
         }
       });
     }, this.#recovery.parkedProbeMs);
-  }
-
-  #setState(state: ServerState): void {
-    this.#shared.set(state);
-  }
-
-  #setPid(pid: number): void {
-    this.#shared.setPid(pid);
   }
 }

@@ -30,6 +30,11 @@ export interface StoredAuth {
   codeVerifier?: string;
   /** Cached RFC 9728 / RFC 8414 discovery results: saves round trips on each refresh. */
   discoveryState?: OAuthDiscoveryState;
+  /**
+   * A pending step-up: the scope the server demanded (403 `insufficient_scope`) that the stored
+   * tokens lack. The next login asks for it instead of refreshing, and clears it.
+   */
+  requiredScope?: string;
 }
 
 /**
@@ -63,7 +68,7 @@ export class TokenStore {
     // Each field is checked on its own: a mangled field is dropped, the others survive. The
     // values are returned as written (not re-parsed), since the SDK wants back what it saved.
     const stored: StoredAuth = {};
-    const { tokens, clientInformation, codeVerifier, discoveryState } = parsed;
+    const { tokens, clientInformation, codeVerifier, discoveryState, requiredScope } = parsed;
     if (isObject(tokens) && typeof tokens['access_token'] === 'string' && typeof tokens['token_type'] === 'string') {
       stored.tokens = tokens as unknown as OAuthTokens;
     }
@@ -71,6 +76,7 @@ export class TokenStore {
       stored.clientInformation = clientInformation as unknown as OAuthClientInformationMixed;
     }
     if (typeof codeVerifier === 'string') stored.codeVerifier = codeVerifier;
+    if (typeof requiredScope === 'string' && requiredScope !== '') stored.requiredScope = requiredScope;
     if (isObject(discoveryState) && typeof discoveryState['authorizationServerUrl'] === 'string') {
       stored.discoveryState = discoveryState as unknown as OAuthDiscoveryState;
     }

@@ -15,7 +15,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { McpHub, type CallToolResult, type StartOptions } from '../../dist/src/index.js';
+import { ErrorCode, McpHub, McpSyncError, type CallToolResult, type StartOptions } from '../../dist/src/index.js';
 import { loginAsUser } from './login.js';
 
 /** The one server every scenario configures. */
@@ -26,6 +26,9 @@ interface ConformanceContext {
   name?: string;
   client_id?: string;
   client_secret?: string;
+  /** SEP-1046 private_key_jwt: the client's PKCS#8 key and its algorithm. */
+  private_key_pem?: string;
+  signing_algorithm?: string;
   [key: string]: unknown;
 }
 
@@ -91,20 +94,65 @@ const sseRetry: ScenarioHandler = async (url) => {
   if (!text.includes('Reconnection test completed')) throw new Error(`unexpected test_reconnection result: ${text}`);
 };
 
+/** The client metadata document URL the conformance suite expects as a SEP-991 client id. */
+const CLIENT_METADATA_URL = 'https://conformance-test.local/client-metadata.json';
+/** Logins after the first when a call answers NEEDS_REAUTH (a step-up): one, as a user would retry once. */
+const MAX_RELOGINS = 1;
+
+/**
+ * The `oauth` settings an application would configure for the scenario: a machine-to-machine
+ * client (client credentials, with a secret or a private key) for the SEP-1046 scenarios; else a
+ * user login, with the pre-registered client from the context if there is one, or the CIMD URL.
+ */
+function oauthSettings(context: ConformanceContext, tokenDir: string): Record<string, string> {
+  const settings: Record<string, string> = { tokenDir };
+  const { client_id: clientId, client_secret: clientSecret, private_key_pem: privateKey, signing_algorithm: algorithm } = context;
+  if (clientId !== undefined) settings['clientId'] = clientId;
+  if (clientSecret !== undefined) settings['clientSecret'] = clientSecret;
+  if (context.name?.startsWith('auth/client-credentials') === true) {
+    settings['grantType'] = 'client_credentials';
+    if (privateKey !== undefined) settings['privateKey'] = privateKey;
+    if (algorithm !== undefined) settings['signingAlgorithm'] = algorithm;
+  } else if (clientId === undefined) {
+    settings['clientMetadataUrl'] = CLIENT_METADATA_URL;
+  }
+  return settings;
+}
+
 /**
  * auth/*: the user's journey with `auth: "oauth"`: log in once (the library's login steps; the
  * user's browser approval is the only thing done by hand), then use the server through the hub,
- * which sends the stored token. Pre-registered credentials from the context go in the config.
+ * which sends the stored token. When a call answers NEEDS_REAUTH — the server wants more scope
+ * (a step-up) — the user logs in again as the error says, and the call is made again: the login
+ * asks for the scope the worker kept in the token file, a ready session picks the new tokens up
+ * by itself, and a server that never got ready is restarted. A client credentials client needs
+ * no login at all: the worker gets its tokens itself.
  */
 const oauth: ScenarioHandler = async (url, context) => {
   const tokenDir = mkdtempSync(join(tmpdir(), 'mcp-sync-conformance-'));
   try {
-    const oauthConfig: Record<string, string> = { tokenDir };
-    if (context.client_id !== undefined) oauthConfig['clientId'] = context.client_id;
-    if (context.client_secret !== undefined) oauthConfig['clientSecret'] = context.client_secret;
-    const server = { url, auth: 'oauth', oauth: oauthConfig };
-    await loginAsUser({ mcpServers: { [SERVER]: server } });
-    withHub(server, (hub) => listAndCall(hub, 'test-tool'));
+    const server = { url, auth: 'oauth', oauth: oauthSettings(context, tokenDir) };
+    const config = { mcpServers: { [SERVER]: server } };
+    if (server.oauth['grantType'] !== 'client_credentials') await loginAsUser(config);
+    let hub = McpHub.start(config, { eventLog: false });
+    try {
+      for (let logins = 0; ; logins++) {
+        try {
+          listAndCall(hub, 'test-tool');
+          return;
+        } catch (error) {
+          const needsLogin = error instanceof McpSyncError && error.code === ErrorCode.NEEDS_REAUTH;
+          if (!needsLogin || logins >= MAX_RELOGINS) throw error;
+          await loginAsUser(config);
+          if (hub.state(SERVER) !== 'ready') {
+            hub.close();
+            hub = McpHub.start(config, { eventLog: false });
+          }
+        }
+      }
+    } finally {
+      hub.close();
+    }
   } finally {
     rmSync(tokenDir, { recursive: true, force: true });
   }

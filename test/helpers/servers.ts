@@ -302,7 +302,7 @@ export async function startHttpFixture(opts: HttpFixtureOptions = {}): Promise<H
 }
 
 /** What the OAuth fixture answers on `GET /admin/stats`. */
-export type OAuthAdminStats = AdminStats & OAuthCounters & { unauthorized: number; initializes: number };
+export type OAuthAdminStats = AdminStats & OAuthCounters & { unauthorized: number; insufficientScope: number; initializes: number };
 
 /** The OAuth fixture: authorization server + MCP server behind bearer tokens, with its switches. */
 export interface OAuthFixtureServer extends FixtureServer {
@@ -315,6 +315,8 @@ export interface OAuthFixtureServer extends FixtureServer {
   revokeRefreshTokens(): Promise<void>;
   /** Every refresh grant takes `ms` before it answers (0: none). */
   setRefreshDelay(ms: number): Promise<void>;
+  /** `tools/call` needs these scopes (space-separated; null: none), else 403 `insufficient_scope`. */
+  requireScope(scope: string | null): Promise<void>;
 }
 
 /** Starts the OAuth fixture (`dist/test/fixtures/oauth-server.js`) on 127.0.0.1. */
@@ -329,6 +331,7 @@ export async function startOAuthFixture(opts: StartOptions = {}): Promise<OAuthF
     expireAccessTokens: async () => void (await admin(url, 'POST', '/admin/expire-access-tokens')),
     revokeRefreshTokens: async () => void (await admin(url, 'POST', '/admin/revoke-refresh-tokens')),
     setRefreshDelay: async (ms: number) => void (await admin(url, 'POST', '/admin/refresh-delay', { ms })),
+    requireScope: async (scope: string | null) => void (await admin(url, 'POST', '/admin/require-scope', { scope })),
   });
 }
 

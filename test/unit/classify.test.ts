@@ -11,6 +11,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
 import { classify, isSessionExpired } from '../../workers/classify.js';
+import { InsufficientScopeError } from '../../workers/oauth-challenge.js';
 
 /** Ported from hermes-agent tests/tools/test_mcp_tool_session_expired.py, plus the HTTP forms. */
 describe('session-expiry classification', () => {
@@ -79,6 +80,15 @@ describe('session-expiry classification', () => {
     const classified = classify(error, 'github');
     expect(classified.code).toBe(ErrorCode.NEEDS_REAUTH);
     expect(classified.message).toContain('mcp-sync login github');
+  });
+
+  it('classifies a step-up refusal as NEEDS_REAUTH carrying the scope the login must ask for', () => {
+    const error = classify(new InsufficientScopeError('github', 'repo admin:org'), 'github');
+    expect(error.code).toBe(ErrorCode.NEEDS_REAUTH);
+    expect(error.data).toMatchObject({ server: 'github', needsReauth: true, httpStatus: 403, scope: 'repo admin:org' });
+    expect(error.message).toContain("requires re-authentication with OAuth scope 'repo admin:org'");
+    expect(error.message).toContain('mcp-sync login github');
+    expect(classify(new UnauthorizedError(), 'github').data).not.toHaveProperty('scope');
   });
 
   it.each([new ServerError('down'), new TemporarilyUnavailableError('later'), new TooManyRequestsError('slow down')])(

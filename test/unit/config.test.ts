@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -342,6 +343,92 @@ describe('HTTP servers', () => {
   it('rejects an oauth setting that is not a string, and an oauth block that is not an object', () => {
     expect(entryError('api', { url: 'https://x.test/mcp', oauth: { scope: ['a'] } }).data).toMatchObject({ key: 'oauth.scope' });
     expect(entryError('api', { url: 'https://x.test/mcp', oauth: 'yes' }).data).toMatchObject({ key: 'oauth' });
+  });
+});
+
+describe('oauth grants and client ids', () => {
+  const URL_ = 'https://x.test/mcp';
+  const KEY_OPTIONS = { ec: { namedCurve: 'P-256' }, 'ec-384': { namedCurve: 'P-384' }, rsa: { modulusLength: 2048 }, ed25519: {} };
+  const pem = (kind: keyof typeof KEY_OPTIONS): string => {
+    const type = kind === 'ec-384' ? 'ec' : kind;
+    const { privateKey } = generateKeyPairSync(type as 'ec', KEY_OPTIONS[kind] as { namedCurve: string });
+    return privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  };
+  const ES256_KEY = pem('ec');
+  const oauthOf = (oauth: Record<string, unknown>, env: NodeJS.ProcessEnv = NO_ENV) => loadHttp({ url: URL_, oauth }, env).oauth;
+  const oauthError = (oauth: Record<string, unknown>) => entryError('m2m', { url: URL_, oauth });
+
+  it('accepts client_credentials with a secret (client_secret_basic)', () => {
+    const oauth = { grantType: 'client_credentials', clientId: 'svc', clientSecret: 'sh', scope: 'read' };
+    expect(oauthOf(oauth)).toEqual(oauth);
+    expect(oauthOf({ grant_type: 'client_credentials', client_id: 'svc', client_secret: 'sh' })?.grantType).toBe('client_credentials');
+  });
+
+  it('accepts client_credentials with a private key, inferring the signing algorithm from the key', () => {
+    expect(oauthOf({ grantType: 'client_credentials', clientId: 'svc', privateKey: ES256_KEY })?.signingAlgorithm).toBe('ES256');
+    expect(oauthOf({ grantType: 'client_credentials', clientId: 'svc', privateKey: pem('ec-384') })?.signingAlgorithm).toBe('ES384');
+    const rsa = pem('rsa');
+    expect(oauthOf({ grantType: 'client_credentials', clientId: 'svc', privateKey: rsa })?.signingAlgorithm).toBe('RS256');
+    expect(
+      oauthOf({ grantType: 'client_credentials', clientId: 'svc', privateKey: rsa, signingAlgorithm: 'PS384' })?.signingAlgorithm,
+    ).toBe('PS384');
+    // From the environment, as a secret should come.
+    expect(oauthOf({ grantType: 'client_credentials', clientId: 'svc', privateKey: '${KEY}' }, { KEY: ES256_KEY })?.privateKey).toBe(
+      ES256_KEY,
+    );
+  });
+
+  it('rejects an unknown grant type, naming it', () => {
+    const error = oauthError({ grantType: 'client-credentials', clientId: 'svc', clientSecret: 'sh' });
+    expect(error.data).toMatchObject({ server: 'm2m', key: 'oauth.grantType' });
+    expect(error.message).toContain('"client-credentials"');
+  });
+
+  it('rejects client_credentials without a client id, without a credential, or with two', () => {
+    expect(oauthError({ grantType: 'client_credentials', clientSecret: 'sh' }).data).toMatchObject({ key: 'oauth.clientId' });
+    expect(oauthError({ grantType: 'client_credentials', clientId: 'svc' }).data).toMatchObject({ key: 'oauth.clientSecret' });
+    const both = oauthError({ grantType: 'client_credentials', clientId: 'svc', clientSecret: 'sh', privateKey: ES256_KEY });
+    expect(both.data).toMatchObject({ key: 'oauth.privateKey' });
+  });
+
+  it('rejects the browser-login keys with client_credentials, and the key settings without it', () => {
+    const base = { grantType: 'client_credentials', clientId: 'svc', clientSecret: 'sh' };
+    expect(oauthError({ ...base, redirect_uri: 'http://127.0.0.1:9/cb' }).data).toMatchObject({ key: 'oauth.redirect_uri' });
+    expect(oauthError({ ...base, clientMetadataUrl: 'https://app.test/c.json' }).data).toMatchObject({ key: 'oauth.clientMetadataUrl' });
+    expect(oauthError({ ...base, signingAlgorithm: 'ES256' }).data).toMatchObject({ key: 'oauth.signingAlgorithm' });
+    expect(oauthError({ clientId: 'svc', privateKey: ES256_KEY }).data).toMatchObject({ key: 'oauth.privateKey' });
+  });
+
+  it('rejects a private key that is not PKCS#8 PEM, or that does not fit the algorithm — never quoting the key', () => {
+    const base = { grantType: 'client_credentials', clientId: 'svc' };
+    const garbage = '-----BEGIN PRIVATE KEY-----\nnot-base64-SECRETSECRET\n-----END PRIVATE KEY-----';
+    for (const privateKey of ['SECRETSECRET', garbage]) {
+      const error = oauthError({ ...base, privateKey });
+      expect(error.data).toMatchObject({ key: 'oauth.privateKey' });
+      expect(error.message).not.toContain('SECRETSECRET');
+    }
+    expect(oauthError({ ...base, privateKey: pem('ed25519') }).data).toMatchObject({ key: 'oauth.privateKey' });
+    const mismatch = oauthError({ ...base, privateKey: ES256_KEY, signingAlgorithm: 'RS256' });
+    expect(mismatch.data).toMatchObject({ key: 'oauth.signingAlgorithm' });
+    expect(mismatch.message).toContain('ES256');
+    expect(oauthError({ ...base, privateKey: ES256_KEY, signingAlgorithm: 'HS256' }).data).toMatchObject({ key: 'oauth.signingAlgorithm' });
+  });
+
+  it('does not check the key of a disabled server (its variables may be unset)', () => {
+    const entry = { url: URL_, enabled: false, oauth: { grantType: 'client_credentials', clientId: 'svc', privateKey: '${NOPE}' } };
+    expect(loadHttp(entry).enabled).toBe(false);
+  });
+
+  it('accepts an https client metadata URL with a path, and nothing else', () => {
+    expect(oauthOf({ clientMetadataUrl: 'https://app.test/oauth/client.json' })?.clientMetadataUrl).toBe(
+      'https://app.test/oauth/client.json',
+    );
+    for (const url of ['http://app.test/client.json', 'https://app.test/', 'https://app.test', 'client.json']) {
+      expect(oauthError({ client_metadata_url: url }).data).toMatchObject({ key: 'oauth.client_metadata_url' });
+    }
+    expect(oauthError({ clientId: 'id', clientMetadataUrl: 'https://app.test/c.json' }).data).toMatchObject({
+      key: 'oauth.clientMetadataUrl',
+    });
   });
 });
 

@@ -120,6 +120,85 @@ describe('RefreshCoalescer', () => {
     expect(server.grants).toBe(2);
   });
 
+  it('re-reads the token file before deciding a refused request was only late (a login by another process)', async () => {
+    let held: OAuthTokens = { access_token: 'narrow', token_type: 'Bearer' };
+    let reloads = 0;
+    const seen: string[] = [];
+    const base = (async (_input: unknown, init?: RequestInit) => {
+      const bearer = new Headers(init?.headers).get('authorization') ?? '';
+      seen.push(bearer);
+      if (bearer === 'Bearer wide') return new Response(null, { status: 200 });
+      return new Response(null, { status: 403, headers: { 'www-authenticate': 'Bearer error="insufficient_scope", scope="files:write"' } });
+    }) as typeof fetch;
+    const fetch = new RefreshCoalescer(
+      () => held,
+      () => {
+        reloads += 1;
+        held = { access_token: 'wide', token_type: 'Bearer' }; // what the login wrote meanwhile
+      },
+    ).wrap(base);
+    expect((await fetch('http://rs/mcp', mcpRequest('narrow'))).status).toBe(200);
+    expect(seen).toEqual(['Bearer narrow', 'Bearer wide']);
+    expect(reloads).toBe(1);
+    // Refused with the current token: passed through, for the SDK's auth() (a step-up needs a
+    // login); and a 403 that is not about scope is no business of this layer.
+    const stepUp = new Response(null, { status: 403, headers: { 'www-authenticate': 'Bearer error="insufficient_scope"' } });
+    const current = new RefreshCoalescer(() => held).wrap((async () => stepUp) as typeof fetch);
+    expect((await current('http://rs/mcp', mcpRequest('wide'))).status).toBe(403);
+    const plain403 = (async () => new Response(null, { status: 403 })) as typeof fetch;
+    const calls: number[] = [];
+    const counted = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => (
+      calls.push(1),
+      plain403(input, init)
+    )) as typeof fetch;
+    expect((await new RefreshCoalescer(() => held).wrap(counted)('http://rs/mcp', mcpRequest('old'))).status).toBe(403);
+    expect(calls).toHaveLength(1);
+  });
+
+  describe('client credentials grants', () => {
+    const grant = (): RequestInit => ({ method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }) });
+
+    it('posts one grant for many concurrent callers, and gives each the answer', async () => {
+      const server = fakeServer();
+      server.rotate = false;
+      const coalescer = new RefreshCoalescer(() => server.held);
+      const fetch = coalescer.wrap(server.fetch);
+      const answers = await Promise.all(Array.from({ length: 4 }, () => fetch('http://as/token', grant())));
+      expect(server.grants).toBe(1);
+      for (const answer of answers) expect(await answer.json()).toMatchObject({ access_token: 'at2' });
+    });
+
+    it("hands a caller asking again the last grant's untried tokens — and refuses once a request carrying them was refused", async () => {
+      const server = fakeServer();
+      server.rotate = false;
+      const coalescer = new RefreshCoalescer(() => server.held);
+      const fetch = coalescer.wrap(server.fetch);
+      await fetch('http://as/token', grant());
+      server.held = { access_token: 'at2', token_type: 'Bearer', issuer: 'http://as/' };
+      // A caller whose 401 came before the tokens were saved: it gets them, no second grant.
+      expect(await (await fetch('http://as/token', grant())).json()).toEqual({ access_token: 'at2', token_type: 'Bearer' });
+      expect(server.grants).toBe(1);
+      // The resource refuses even the fresh token: no tight loop of grants.
+      server.held = { access_token: 'at-refused', token_type: 'Bearer' };
+      expect((await fetch('http://rs/mcp', mcpRequest('at-refused'))).status).toBe(401);
+      const refused = await fetch('http://as/token', grant());
+      expect(refused.status).toBe(500);
+      expect(await refused.json()).toMatchObject({ error: 'server_error' });
+      expect(server.grants).toBe(1);
+    });
+
+    it('posts a new grant once the last tokens were accepted (they expire later)', async () => {
+      const server = fakeServer();
+      server.rotate = false;
+      const fetch = new RefreshCoalescer(() => server.held).wrap(server.fetch);
+      await fetch('http://as/token', grant());
+      server.held = { access_token: 'at2', token_type: 'Bearer' };
+      expect((await fetch('http://rs/mcp', mcpRequest('at2'))).status).toBe(200);
+      expect(await (await fetch('http://as/token', grant())).json()).toMatchObject({ access_token: 'at3' });
+      expect(server.grants).toBe(2);
+    });
+  });
+
   it('leaves requests that are not refresh grants alone', async () => {
     const server = fakeServer();
     const fetch = new RefreshCoalescer(() => server.held).wrap(server.fetch);

@@ -34,6 +34,7 @@ const SAMPLE: StoredAuth = {
     issuer: 'http://a/',
   } as StoredAuth['clientInformation'],
   discoveryState: { authorizationServerUrl: 'http://a/' },
+  requiredScope: 'files:read files:write',
 };
 
 describe('TokenStore', () => {
@@ -75,7 +76,7 @@ describe('TokenStore', () => {
     const store = new TokenStore('web', join(tempRoot(), 'tokens'));
     store.write(SAMPLE);
     const raw = JSON.parse(readFileSync(store.path, 'utf8')) as Record<string, unknown>;
-    writeFileSync(store.path, JSON.stringify({ ...raw, tokens: { token_type: 'Bearer' }, codeVerifier: 42 }));
+    writeFileSync(store.path, JSON.stringify({ ...raw, tokens: { token_type: 'Bearer' }, codeVerifier: 42, requiredScope: ['a'] }));
     expect(store.read()).toEqual({ clientInformation: SAMPLE.clientInformation, discoveryState: SAMPLE.discoveryState });
   });
 

@@ -1,0 +1,141 @@
+/**
+ * The commands of `mcp-sync`: what each takes, its help, and where it lives (loaded only when run,
+ * so `mcp-sync status` never loads the stress harness).
+ */
+import type { FlagName } from './args.js';
+import type { Context } from './context.js';
+import type { ExitCode } from './output.js';
+
+/** Runs one command with its positionals; resolves with the exit code. */
+export type CommandRun = (ctx: Context, args: string[]) => ExitCode | Promise<ExitCode>;
+
+/** One command. */
+export interface Command {
+  name: string;
+  /** Its positionals, as help shows them. */
+  usage: string;
+  summary: string;
+  /** More lines of help. */
+  details?: string[];
+  /** Flags it accepts besides --config and --help. */
+  flags: FlagName[];
+  /** How many positionals it takes: [min, max]. */
+  arity: [number, number];
+  load: () => Promise<{ run: CommandRun }>;
+}
+
+const CALL_FLAGS: FlagName[] = ['json', 'timeout'];
+
+/** Every command, in the order help lists them. */
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'tools',
+    usage: '[server]',
+    summary: 'List the tools of every connected server, or of one',
+    flags: CALL_FLAGS,
+    arity: [0, 1],
+    load: () => import('./tools.js'),
+  },
+  {
+    name: 'call',
+    usage: '<server> <tool> [json-args]',
+    summary: 'Call a tool and print its result',
+    details: [`json-args is a JSON object, e.g. '{"text":"hi"}', or - to read it from stdin.`],
+    flags: CALL_FLAGS,
+    arity: [2, 3],
+    load: () => import('./call.js'),
+  },
+  {
+    name: 'resources',
+    usage: '[server]',
+    summary: 'List the resources of every connected server, or of one',
+    flags: CALL_FLAGS,
+    arity: [0, 1],
+    load: () => import('./resources.js'),
+  },
+  {
+    name: 'read',
+    usage: '<server> <uri>',
+    summary: 'Read a resource',
+    flags: CALL_FLAGS,
+    arity: [2, 2],
+    load: () => import('./read.js'),
+  },
+  {
+    name: 'prompts',
+    usage: '[server]',
+    summary: 'List the prompts of every connected server, or of one',
+    flags: CALL_FLAGS,
+    arity: [0, 1],
+    load: () => import('./prompts.js'),
+  },
+  {
+    name: 'prompt',
+    usage: '<server> <name> [json-args]',
+    summary: 'Get a prompt, filled with arguments',
+    details: [`json-args is a JSON object of strings, e.g. '{"name":"Ada"}', or - to read it from stdin.`],
+    flags: CALL_FLAGS,
+    arity: [2, 3],
+    load: () => import('./prompt.js'),
+  },
+  {
+    name: 'status',
+    usage: '',
+    summary: 'Connect to every enabled server and show its state',
+    details: [
+      'Exits 0 when every server is ready, 5 when one needs a login, else 4.',
+      '--json prints {"config": {"path", "source"}, "servers": [{name, transport, state, tools, generation, error?}]}.',
+    ],
+    flags: ['json'],
+    arity: [0, 0],
+    load: () => import('./status.js'),
+  },
+  {
+    name: 'login',
+    usage: '<server>',
+    summary: 'Log in to an OAuth server: open the browser, wait for the redirect, store tokens',
+    details: [
+      'Prints the authorization URL and opens a browser where one exists, then waits on the',
+      "loopback redirect URL (the server's oauth.redirectUri, default http://127.0.0.1:47615/callback).",
+      'Tokens go to oauth.tokenDir (default ~/.mcp-sync/tokens). --timeout: how long to wait (default 300 s).',
+    ],
+    flags: ['json', 'timeout', 'no-browser', 'force'],
+    arity: [1, 1],
+    load: () => import('./login.js'),
+  },
+  {
+    name: 'logout',
+    usage: '<server>',
+    summary: "Delete an OAuth server's stored tokens",
+    flags: ['json'],
+    arity: [1, 1],
+    load: () => import('./logout.js'),
+  },
+  {
+    name: 'demo',
+    usage: '',
+    summary: 'Run the demo (two bundled servers, self-healing); needs a checkout of the repository',
+    details: ["The demo's fixture servers are not in the npm package: run it from a clone after `npm run build`."],
+    flags: [],
+    arity: [0, 0],
+    load: () => import('./demo.js'),
+  },
+  {
+    name: 'stress',
+    usage: '<server> <tool> [json-args]',
+    summary: 'Load-test a tool from N threads through the blocking API',
+    details: [
+      'Defaults: --threads 4, --calls 1000 (unless --duration is given; with both, whichever ends first).',
+      'Prints a live progress line on a terminal, then calls/s, p50/p95/p99 latency, errors by code,',
+      'recoveries and peak memory. Exits 1 when any call failed. Needs the piscina package.',
+    ],
+    flags: ['json', 'timeout', 'threads', 'calls', 'duration'],
+    arity: [2, 3],
+    load: () => import('./stress.js'),
+  },
+];
+
+/** The command called `name`, if any. */
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}

@@ -1,0 +1,66 @@
+/**
+ * Starting a hub for one CLI command: the servers the command is about (all, or the one it names),
+ * a progress line on a terminal while they connect, and `close()` however the command ends.
+ */
+import { ErrorCode, fromWire, McpSyncError } from '../errors.js';
+import { McpHub } from '../hub.js';
+import type { ServerInfo } from '../protocol.js';
+import type { Context } from './context.js';
+import { quote } from './output.js';
+import { hubConfig } from './find-config.js';
+import { withSpinner } from './spinner.js';
+
+/**
+ * Starts a hub on `ctx`'s config — only the servers in `only`, when given — runs `fn` with it and
+ * closes it.
+ * @throws CliError UNKNOWN_SERVER (a name in `only` is not configured); what `fn` throws
+ */
+export async function withHub<T>(ctx: Context, only: string[] | undefined, fn: (hub: McpHub) => T | Promise<T>): Promise<T> {
+  const config = ctx.config();
+  const start = hubConfig(config, only);
+  const names = only ?? config.servers.filter((server) => server.enabled).map((server) => server.name);
+  const label = `connecting to ${names.length === 1 ? `MCP server '${names[0]}'` : `${names.length} MCP servers (${names.join(', ')})`}`;
+  const hub = withSpinner(ctx.output.interactive, label, () => McpHub.start(start));
+  try {
+    return await fn(hub);
+  } finally {
+    hub.close();
+  }
+}
+
+/** Runs a blocking call with a progress line (`label`) on a terminal. */
+export function blocking<T>(ctx: Context, label: string, call: () => T): T {
+  return withSpinner(ctx.output.interactive, label, call);
+}
+
+/**
+ * Throws the reason `server` has no session — NEEDS_REAUTH when it needs a login, else
+ * NOT_CONNECTED with the connect error — unless it is ready.
+ */
+export function requireReady(hub: McpHub, server: string): void {
+  const info = hub.servers().find((candidate) => candidate.name === server);
+  if (info === undefined || info.state === 'ready') return;
+  throw notReadyError(info);
+}
+
+/** The error that says why `info`'s server is not ready. */
+export function notReadyError(info: ServerInfo): McpSyncError {
+  if (info.error?.code === ErrorCode.NEEDS_REAUTH) return fromWire(info.error);
+  const why = info.error === undefined ? info.state : `${info.state}: ${info.error.message}`;
+  return new McpSyncError(ErrorCode.NOT_CONNECTED, `MCP server '${info.name}' is not connected (${why})`, { server: info.name });
+}
+
+/**
+ * Warns on stderr about every server of `hub` that is not ready (their items are missing from a
+ * listing); throws when none is, so an empty listing is never mistaken for "no tools".
+ */
+export function warnNotReady(ctx: Context, hub: McpHub): void {
+  const servers = hub.servers();
+  const down = servers.filter((info) => info.state !== 'ready');
+  if (servers.length > 0 && down.length === servers.length && down[0] !== undefined) throw notReadyError(down[0]);
+  for (const info of down) {
+    const error = notReadyError(info);
+    const hint = error.code === ErrorCode.NEEDS_REAUTH ? ` (run: ${ctx.output.command(`login ${quote(info.name)}`)})` : '';
+    ctx.output.warn(`left out '${info.name}': ${error.message}${hint}`);
+  }
+}

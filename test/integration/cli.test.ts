@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, removeTempDirs, runCli, writeConfig } from '../helpers/cli.js';
+import { startHttpFixture, stdioFixtureCommand, type HttpFixtureServer } from '../helpers/servers.js';
+
+/**
+ * The real `mcp-sync` binary (bin/mcp-sync.js → dist/src/cli.js) in a child process, against a
+ * stdio fixture and a Streamable HTTP fixture: every read-only command in both output modes, and
+ * the exit codes. Login, stress, the demo and the packaged layout: the other cli-*.test.ts files.
+ */
+let http: HttpFixtureServer;
+let config: string;
+const run = (...args: string[]) => runCli([...args, '--config', config]);
+
+beforeAll(async () => {
+  http = await startHttpFixture({ name: 'web' });
+  config = writeConfig({ local: stdioFixtureCommand('local'), web: { url: http.url } });
+});
+
+afterAll(async () => {
+  await http?.stop();
+  removeTempDirs();
+});
+
+describe('listing commands', () => {
+  it('tools: a table of every server, one server, or JSON', () => {
+    const table = run('tools');
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^SERVER\s+TOOL\s+ARGS\s+DESCRIPTION/);
+    expect(table.stdout).toMatch(/^local\s+echo\s+text\s+Returns its text\./m);
+    expect(table.stdout).toMatch(/^web\s+slow\s+ms, text\?, dieAfterMs\?/m);
+    const tools = json<{ server: string; name: string; inputSchema: object }[]>(run('tools', 'web', '--json'));
+    expect(new Set(tools.map((tool) => tool.server))).toEqual(new Set(['web']));
+    expect(tools.find((tool) => tool.name === 'echo')?.inputSchema).toMatchObject({ required: ['text'] });
+  });
+
+  it('resources and prompts: tables and JSON, each item with its server', () => {
+    expect(run('resources').stdout).toMatch(/^web\s+fixture:\/\/hello\s+text\/plain\s+A greeting/m);
+    const resources = json<{ server: string; uri: string }[]>(run('resources', 'local', '--json'));
+    expect(resources.map((r) => `${r.server} ${r.uri}`)).toContain('local fixture://blob');
+    expect(run('prompts').stdout).toMatch(/^local\s+greet\s+name\s+A one-message greeting prompt\./m);
+    expect(json<{ server: string; name: string }[]>(run('prompts', 'web', '--json'))).toEqual([
+      expect.objectContaining({ server: 'web', name: 'greet' }),
+    ]);
+  });
+
+  it('status: a table of every server and its session, or JSON naming the config used', () => {
+    const table = run('status');
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^local\s+stdio\s+ready\s+\d+\s+1$/m);
+    expect(table.stdout).toMatch(/^web\s+http\s+ready\s+\d+\s+1$/m);
+    const status = json<{ config: { source: string; path: string }; servers: { name: string; state: string }[] }>(run('status', '--json'));
+    expect(status.config).toEqual({ path: config, source: '--config' });
+    expect(status.servers.map((s) => `${s.name}:${s.state}`)).toEqual(['local:ready', 'web:ready']);
+  });
+});
+
+describe('call, read, prompt', () => {
+  it('call prints the text of the result, or the whole result with --json', () => {
+    expect(run('call', 'web', 'echo', '{"text":"hi there"}')).toMatchObject({ code: 0, stdout: 'hi there\n' });
+    const result = json<{ structuredContent: unknown }>(run('call', 'local', 'add', '{"a":2,"b":40}', '--json'));
+    expect(result.structuredContent).toEqual({ sum: 42 });
+    expect(runCli(['call', 'local', 'echo', '-', '--config', config], { input: '{"text":"from stdin"}' }).stdout).toBe('from stdin\n');
+    expect(run('call', 'local', 'image').stdout).toMatch(/^\[image: image\/png, \d+ bytes/);
+  });
+
+  it('a tool error is printed and exits 6', () => {
+    const human = run('call', 'web', 'fail', '{"message":"disk full"}');
+    expect(human).toMatchObject({ code: 6, stdout: 'disk full\n' });
+    expect(human.stderr).toContain(`the tool 'fail' on 'web' reported an error`);
+    const machine = run('call', 'web', 'fail', '{"message":"disk full"}', '--json');
+    expect(machine.code).toBe(6);
+    expect(json(machine)).toMatchObject({ isError: true, content: [{ type: 'text', text: 'disk full' }] });
+  });
+
+  it('read prints text contents, a note for binary ones, or JSON', () => {
+    expect(run('read', 'web', 'fixture://hello')).toMatchObject({ code: 0, stdout: 'hello from web\n' });
+    expect(run('read', 'local', 'fixture://blob').stdout).toContain('application/octet-stream, 16 bytes');
+    const blob = json<{ contents: { blob: string }[] }>(run('read', 'local', 'fixture://blob', '--json'));
+    expect(Buffer.from(blob.contents[0]?.blob ?? '', 'base64')).toEqual(Buffer.from([...Array(16).keys()]));
+  });
+
+  it('prompt prints each message under its role, or JSON', () => {
+    expect(run('prompt', 'local', 'greet', '{"name":"Ada"}')).toMatchObject({ code: 0, stdout: 'user:\nHello, Ada!\n' });
+    expect(json(run('prompt', 'web', 'greet', '{"name":"Bob"}', '--json'))).toMatchObject({
+      messages: [{ role: 'user', content: { type: 'text', text: 'Hello, Bob!' } }],
+    });
+  });
+});
+
+describe('config lookup: --config, then MCP_SYNC_CONFIG, then ./mcp.json', () => {
+  const source = (args: string[], options: Parameters<typeof runCli>[1]) =>
+    json<{ config: { path: string; source: string } }>(runCli(['status', '--json', ...args], options)).config;
+
+  it('takes each place in turn', () => {
+    const cwdConfig = writeConfig({});
+    const cwd = cwdConfig.replace(/\/mcp\.json$/, '');
+    const envConfig = writeConfig({}, undefined, 'env.yaml');
+    const flagConfig = writeConfig({}, undefined, 'flag.json');
+    expect(source([], { cwd })).toEqual({ path: cwdConfig, source: './mcp.json' });
+    expect(source([], { cwd, env: { MCP_SYNC_CONFIG: envConfig } })).toEqual({ path: envConfig, source: 'MCP_SYNC_CONFIG' });
+    expect(source(['--config', flagConfig], { cwd, env: { MCP_SYNC_CONFIG: envConfig } })).toEqual({
+      path: flagConfig,
+      source: '--config',
+    });
+  });
+
+  it('exits 3 when there is none, saying where it looked', () => {
+    const none = runCli(['tools']);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toMatch(/--config \(not given\), \$MCP_SYNC_CONFIG \(not set\) and \.\/mcp\.json \(.*mcp\.json: no such file\)/);
+    const missing = runCli(['tools', '--json'], { env: { MCP_SYNC_CONFIG: '/nowhere/mcp.json' } });
+    expect(json(missing)).toMatchObject({ error: { code: 'NO_CONFIG', exitCode: 3 } });
+    expect(missing.stderr).toContain('/nowhere/mcp.json (from MCP_SYNC_CONFIG) does not exist');
+  });
+});
+
+describe('exit codes and errors', () => {
+  it('2 for usage errors, with a pointer to the help', () => {
+    for (const args of [
+      ['frob'],
+      ['call', 'web'],
+      ['tools', '--threads', '2'],
+      ['call', 'web', 'echo', '[1]'],
+      ['call', 'web', 'echo', '{x'],
+      ['tools', '--bogus'],
+    ]) {
+      const result = run(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/mcp-sync: error: .*\n {2}→ /);
+    }
+    expect(json(run('stress', 'web', 'echo', '--threads', '0', '--json'))).toMatchObject({ error: { code: 'USAGE', exitCode: 2 } });
+    const bare = runCli([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('Usage: mcp-sync <command>');
+  });
+
+  it('3 for an invalid config, naming the key and the file', () => {
+    const bad = writeConfig({ x: { comand: 'node' } });
+    const result = runCli(['status', '--json', '--config', bad]);
+    expect(result.code).toBe(3);
+    expect(json(result)).toMatchObject({ error: { code: 'INVALID_CONFIG', data: { server: 'x', key: 'comand', suggestion: 'command' } } });
+    expect(result.stderr).toContain(`(in ${bad}, from --config)`);
+  });
+
+  it('4 for an unknown, disabled or unreachable server', () => {
+    const mixed = writeConfig({ gone: { command: '/nonexistent/server', connectTimeout: 1 }, off: { command: 'x', enabled: false } });
+    expect(runCli(['call', 'nope', 'echo', '--config', mixed])).toMatchObject({
+      code: 4,
+      stderr: expect.stringContaining('Configured: gone.'),
+    });
+    expect(runCli(['call', 'off', 'echo', '--config', mixed]).stderr).toContain(`MCP server 'off' is disabled`);
+    const down = runCli(['call', 'gone', 'echo', '--json', '--config', mixed]);
+    expect(json(down)).toMatchObject({ error: { code: 'NOT_CONNECTED', exitCode: 4 } });
+    expect(down.stderr).toContain(`See why with \`mcp-sync status --config ${mixed}\``);
+    expect(runCli(['status', '--config', mixed]).code).toBe(4);
+  });
+
+  it('1 for a failed call, e.g. a timeout, with what to do', () => {
+    const slow = run('call', 'local', 'slow', '{"ms":5000}', '--timeout', '0.3');
+    expect(slow.code).toBe(1);
+    expect(slow.stderr).toContain('--timeout <seconds>');
+  });
+
+  it('prints help and version, and no terminal escapes when stderr is not a terminal', () => {
+    const help = runCli(['--help']);
+    expect(help.code, help.stderr).toBe(0);
+    for (const command of ['tools', 'call', 'resources', 'read', 'prompts', 'prompt', 'status', 'login', 'logout', 'demo', 'stress']) {
+      expect(help.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'));
+    }
+    expect(help.stdout).toMatch(/^ {2}6 {2}the tool reported an error/m);
+    expect(runCli(['stress', '--help']).stdout).toContain('--threads <n>');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(runCli(['--version']).stdout).toBe(`${pkg.version}\n`);
+    expect(run('tools').stderr).not.toContain('\x1b');
+  });
+});
