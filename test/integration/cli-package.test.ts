@@ -69,6 +69,8 @@ function onTerminal(args: string[]): { code: number | null; screen: string } {
   return { code: result.status, screen: result.stdout };
 }
 
+// The terminal tests need a pseudo-terminal, which util-linux `script` provides (present on
+// Debian and in CI here); on a machine without it they are skipped rather than faked.
 describe.skipIf(script === undefined)('on a terminal', () => {
   it('shows a progress line while a slow server connects, then clears it', () => {
     const launch = `sleep 1; exec '${process.execPath}' '${fixturePath('stdio-server')}' slow`;
