@@ -22,6 +22,21 @@ import {
 } from './protocol.js';
 import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from './types.js';
 
+/** Longest single wait on the worker word while calls are pending. */
+const WATCH_SLICE_MS = 1_000;
+
+/** Atomics.waitAsync (V8 ≥ 8.7, Node ≥ 16), typed here because TS's ES2023 lib lacks it. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      array: Int32Array,
+      index: number,
+      value: number,
+      timeoutMs: number,
+    ): { async: false; value: string } | { async: true; value: Promise<string> };
+  }
+).waitAsync.bind(Atomics);
+
 interface Pending {
   resolve(value: unknown): void;
   reject(error: McpSyncError): void;
@@ -36,6 +51,7 @@ export class AsyncMcpHub {
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
   #closed = false;
+  #watching = false;
 
   private constructor(port: BroadcastChannel, handle: HubHandle) {
     this.#port = port;
@@ -113,8 +129,37 @@ export class AsyncMcpHub {
         this.#fail(id, pending, new McpSyncError(ErrorCode.TIMEOUT, `MCP ${request.op} timed out after ${seconds} s`, data));
       }, request.timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
-      if (this.#pending.size === 1) this.#port.ref();
+      if (this.#pending.size === 1) {
+        this.#port.ref();
+        this.#watchWorker();
+      }
       this.#post({ type: 'request', id, op: request.op, args: request.args, timeoutMs: request.timeoutMs });
+    });
+  }
+
+  /**
+   * While calls are pending, watch the worker word (Atomics.waitAsync, in slices so nothing is
+   * left waiting once idle): a worker that dies or a hub that closes rejects every pending call at
+   * once with WORKER_EXITED / CLOSED instead of leaving it to its deadline.
+   */
+  #watchWorker(): void {
+    if (this.#watching || this.#closed) return;
+    const worker = Atomics.load(this.#state, HUB_WORKER);
+    if (worker === WORKER_DEAD || worker === WORKER_CLOSED) {
+      const error =
+        worker === WORKER_DEAD
+          ? new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited')
+          : new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed');
+      for (const [id, pending] of this.#pending) this.#fail(id, pending, error);
+      return;
+    }
+    if (this.#pending.size === 0) return;
+    const waited = waitAsync(this.#state, HUB_WORKER, worker, WATCH_SLICE_MS);
+    if (!waited.async) return void queueMicrotask(() => this.#watchWorker());
+    this.#watching = true;
+    void waited.value.then(() => {
+      this.#watching = false;
+      this.#watchWorker();
     });
   }
 

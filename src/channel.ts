@@ -18,6 +18,8 @@ import {
 
 /** No interrupt pending. Request ids start at 1, so 0 never names one. */
 const NO_INTERRUPT = 0;
+/** Longest single Atomics.wait: how late a caller notices a worker that died without its exit hook. */
+const MAX_WAIT_SLICE_MS = 1_000;
 /** Interrupt whatever request is in flight. */
 export const INTERRUPT_ANY = -1;
 
@@ -73,13 +75,27 @@ export class Channel {
     const id = ++this.#nextId;
     // An interrupt aimed at an earlier call must not hit this one.
     Atomics.store(this.#slot, SLOT_INTERRUPT, NO_INTERRUPT);
-    this.#post({ type: 'request', id, op, args, timeoutMs });
+    try {
+      this.#post({ type: 'request', id, op, args, timeoutMs });
+    } catch (error) {
+      // Structured clone refused the arguments (a function, a symbol…): the caller's mistake.
+      throw new McpSyncError(
+        ErrorCode.INVALID_ARGUMENT,
+        `Arguments of ${op} cannot be sent to the I/O worker: ${String(error)}`,
+        dataFor(server),
+      );
+    }
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       // Read the signal word BEFORE draining the port: if the worker replies after the drain,
       // it has already bumped the word, so Atomics.wait returns at once instead of sleeping.
       const seen = Atomics.load(this.#slot, SLOT_SIGNAL);
-      const entry = receiveMessageOnPort(this.#port as MessagePort) as { message: ReplyMessage } | undefined;
+      let entry = receiveMessageOnPort(this.#port as MessagePort) as { message: ReplyMessage } | undefined;
+      // The worker may have queued the reply just before it went: one last look, then give up.
+      if (entry === undefined && this.#workerGone()) {
+        entry = receiveMessageOnPort(this.#port as MessagePort) as { message: ReplyMessage } | undefined;
+        if (entry === undefined) this.#assertWorkerAlive(server);
+      }
       if (entry !== undefined) {
         const reply = entry.message;
         // A late reply to a call that already timed out or was interrupted: drop it, never
@@ -88,7 +104,6 @@ export class Channel {
         if (reply.ok) return reply.value;
         throw fromWire(reply.error);
       }
-      this.#assertWorkerAlive(server);
       const interrupt = Atomics.load(this.#slot, SLOT_INTERRUPT);
       if (interrupt === id || interrupt === INTERRUPT_ANY) {
         this.#post({ type: 'cancel', id, reason: 'interrupt' });
@@ -103,7 +118,9 @@ export class Channel {
           dataFor(server),
         );
       }
-      Atomics.wait(this.#slot, SLOT_SIGNAL, seen, remaining);
+      // Sleep in slices of at most a second: a worker stopped by terminate() runs no exit hook,
+      // so a caller in another thread re-reads the worker word rather than sleep to its deadline.
+      Atomics.wait(this.#slot, SLOT_SIGNAL, seen, Math.min(remaining, MAX_WAIT_SLICE_MS));
     }
   }
 
@@ -136,6 +153,11 @@ export class Channel {
 
   #post(message: CallerMessage): void {
     this.#port.postMessage(message);
+  }
+
+  #workerGone(): boolean {
+    const worker = Atomics.load(this.#hubState, HUB_WORKER);
+    return worker === WORKER_DEAD || worker === WORKER_CLOSED;
   }
 
   #assertWorkerAlive(server: string | undefined): void {

@@ -15,6 +15,7 @@ import {
   HUB_WORKER,
   SERVER_STATE,
   SERVER_STATES,
+  WORKER_CLOSED,
   WORKER_DEAD,
   WORKER_RUNNING,
   eventsChannelName,
@@ -151,11 +152,12 @@ export class McpHub {
       const value = Atomics.load(this.#state, word);
       const state = SERVER_STATES[value] ?? 'closed';
       const remaining = deadline - performance.now();
-      if (state === 'ready' || state === 'closed' || remaining <= 0) return state;
+      if (state === 'ready' || state === 'closed') return state;
       if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed', { server });
       if (Atomics.load(this.#state, HUB_WORKER) === WORKER_DEAD) {
         throw new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited', { server });
       }
+      if (remaining <= 0) return state;
       Atomics.wait(this.#state, word, value, remaining);
     }
   }
@@ -233,10 +235,15 @@ export class McpHub {
     syncRegistry(registry, [], current, warn);
     return this.onToolsChanged((server) => {
       if (this.#closed) return;
-      const next = this.toolEntries(options);
-      const changes = syncRegistry(registry, current, next, warn);
-      current = next;
-      options.onChanged?.(server, changes);
+      // Runs from an event: a failure here must become a warning, never an uncaught exception.
+      try {
+        const next = this.toolEntries(options);
+        const changes = syncRegistry(registry, current, next, warn);
+        current = next;
+        options.onChanged?.(server, changes);
+      } catch (error) {
+        warn(`mcp-sync: could not refresh the tools of '${server}': ${error instanceof Error ? error.message : String(error)}`);
+      }
     });
   }
 
@@ -272,12 +279,16 @@ export class McpHub {
       this.#channel.detach();
       return;
     }
+    let graceful = false;
     try {
-      if (Atomics.load(this.#state, HUB_WORKER) === WORKER_RUNNING) this.#channel.request('close', [], CLOSE_WAIT_MS);
+      if (Atomics.load(this.#state, HUB_WORKER) === WORKER_RUNNING) {
+        this.#channel.request('close', [], CLOSE_WAIT_MS);
+        graceful = true;
+      }
     } catch {
       // The worker is gone or did not answer in time: what it left behind is killed below.
     }
-    this.#shutDown();
+    this.#shutDown(graceful);
   }
 
   /** @internal Test hook: makes the worker throw an uncaught error (only with MCP_SYNC_DEBUG_OPS=1). */
@@ -285,12 +296,19 @@ export class McpHub {
     this.#send({ op: 'debugCrash', args: [], timeoutMs: 10_000 });
   }
 
-  /** Kills any stdio child the worker did not end, closes the channel, stops the worker. */
-  #shutDown(): void {
+  /**
+   * Marks the hub CLOSED (so no thread ever reads DEAD for a hub closed on purpose), kills any
+   * stdio child the worker did not end, closes the channel, and — unless the worker is already
+   * exiting by itself after a graceful close, running its exit hook that wakes every attached
+   * caller — terminates it.
+   */
+  #shutDown(graceful = false): void {
     this.#closed = true;
+    Atomics.compareExchange(this.#state, HUB_WORKER, WORKER_RUNNING, WORKER_CLOSED);
+    Atomics.notify(this.#state, HUB_WORKER);
     this.#owner?.forgetOrphans();
     this.#channel.close();
-    void this.#owner?.worker.terminate();
+    if (!graceful) void this.#owner?.worker.terminate();
   }
 
   #send(request: PreparedRequest): unknown {

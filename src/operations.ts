@@ -82,11 +82,14 @@ export class ServerTable {
   }
 }
 
+/** setTimeout's limit: a longer delay fires at once (Node warns TimeoutOverflowWarning). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
 function checkTimeout(timeoutMs: number, server?: string): number {
-  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs) || timeoutMs > MAX_TIMEOUT_MS) {
     throw new McpSyncError(
       ErrorCode.INVALID_ARGUMENT,
-      `timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`,
+      `timeoutMs must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS}, got ${String(timeoutMs)}`,
       server === undefined ? undefined : { server },
     );
   }

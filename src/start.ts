@@ -107,8 +107,11 @@ function handlersUrl(handlers: string | URL): string {
 function recoveryOptions(overrides: Partial<RecoveryOptions> = {}): RecoveryOptions {
   const merged = { ...DEFAULT_RECOVERY, ...overrides };
   for (const [key, value] of Object.entries(merged)) {
-    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `recovery.${key} must be a non-negative number, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value) || value > 2_147_483_647) {
+      throw new McpSyncError(
+        ErrorCode.INVALID_ARGUMENT,
+        `recovery.${key} must be a number from 0 to 2147483647, got ${JSON.stringify(value)}`,
+      );
     }
   }
   return merged;

@@ -34,10 +34,18 @@ export const SESSION_EXPIRED_MARKERS: readonly string[] = [
   'no valid session id provided',
 ];
 
+/** JSON-RPC codes seen on lost-session answers: -32000 (generic server error), -32001 (the SDK
+ * server's "Session not found"), -32600 (invalid request), -32602 (hermes #13383's server). */
+const SESSION_ERROR_CODES: ReadonlySet<number> = new Set([-32000, -32001, -32600, -32602]);
+
 /** True when `error` says the server forgot our session. Never for an empty message. */
 export function isSessionExpired(error: unknown): boolean {
   // Structural: the SDK's own server answers a POST on a forgotten session with HTTP 404.
   if (error instanceof StreamableHTTPError && error.code === 404) return true;
+  // A JSON-RPC error counts only with the codes servers use for a lost session; a tool's or a
+  // resource's own error that happens to mention a "session" (a browser session, a tmux
+  // session) must not tear down a healthy one.
+  if (error instanceof McpError && !SESSION_ERROR_CODES.has(error.code)) return false;
   const message = (error instanceof Error ? error.message : String(error ?? '')).toLowerCase();
   return message !== '' && SESSION_EXPIRED_MARKERS.some((marker) => message.includes(marker));
 }

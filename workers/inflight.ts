@@ -19,12 +19,12 @@ export class InflightRequests {
   /** A request settled; a retired client with nothing left in flight is closed now. */
   settle(request: AbortController, client: Client): void {
     this.#requests.delete(request);
-    if (this.#retired.has(client) && !this.#busy(client)) this.#close(client);
+    if (this.#retired.has(client) && !this.busyOn(client)) this.#close(client);
   }
 
   /** Closes `client` once its requests have settled (at once when it has none). */
   retire(client: Client): void {
-    if (this.#busy(client)) this.#retired.add(client);
+    if (this.busyOn(client)) this.#retired.add(client);
     else this.#close(client);
   }
 
@@ -39,7 +39,9 @@ export class InflightRequests {
     for (const client of this.#retired) this.#close(client);
   }
 
-  #busy(client: Client): boolean {
+  /** True while a request is in flight on `client`. */
+  busyOn(client: Client | undefined): boolean {
+    if (client === undefined) return false;
     for (const on of this.#requests.values()) if (on === client) return true;
     return false;
   }

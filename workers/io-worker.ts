@@ -33,6 +33,9 @@ process.on('exit', () => {
   Atomics.compareExchange(hubState, HUB_WORKER, WORKER_STARTING, WORKER_DEAD);
   Atomics.compareExchange(hubState, HUB_WORKER, WORKER_RUNNING, WORKER_DEAD);
   for (const slot of slots) wake(slot);
+  // Threads sleeping on the worker word (the async façade) or on a server's state word
+  // (waitForReady) must wake too: every word of the hub state.
+  for (let word = 0; word < hubState.length; word++) Atomics.notify(hubState, word);
 });
 slots.push(new Int32Array(init.slot));
 
@@ -85,7 +88,8 @@ function attach({ channel, slot }: AttachMessage): void {
       listen: (h) => (broadcast.onmessage = (event) => h((event as unknown as { data: CallerMessage }).data)),
       close: () => {
         broadcast.close();
-        slots.splice(slots.indexOf(words), 1);
+        const index = slots.indexOf(words);
+        if (index >= 0) slots.splice(index, 1);
       },
     },
     words,
@@ -97,10 +101,13 @@ function attach({ channel, slot }: AttachMessage): void {
 function serveChannel(endpoint: Endpoint, slot: Int32Array): void {
   if (!slots.includes(slot)) slots.push(slot);
   const inflight = new Map<number, AbortController>();
+  let closed = false;
   endpoint.listen((message: CallerMessage) => {
     if (message.type === 'detach') {
-      for (const controller of inflight.values()) controller.abort('interrupt');
+      // Close first: the aborted calls settle later and must not post on a closed channel.
+      closed = true;
       endpoint.close();
+      for (const controller of inflight.values()) controller.abort('interrupt');
       return;
     }
     if (message.type === 'cancel') {
@@ -114,16 +121,21 @@ function serveChannel(endpoint: Endpoint, slot: Int32Array): void {
     const ctx: CallContext = { signal: controller.signal, timeoutMs: message.timeoutMs };
     void dispatch(message.op, message.args, ctx).then((result) => {
       inflight.delete(message.id);
-      const reply: ReplyMessage = result.ok
-        ? { type: 'reply', id: message.id, ok: true, value: result.value }
-        : { type: 'reply', id: message.id, ok: false, error: result.error };
+      if (closed) return;
+      // Closing: mark the hub CLOSED before the reply, so no thread ever reads DEAD for it.
+      if (message.op === 'close') Atomics.store(hubState, HUB_WORKER, WORKER_CLOSED);
       // Post first, then bump: a caller that wakes on the bump must find the reply queued.
-      endpoint.post(reply);
-      wake(slot);
-      if (message.op === 'close') {
-        Atomics.store(hubState, HUB_WORKER, WORKER_CLOSED);
-        setImmediate(() => process.exit(0));
+      const id = message.id;
+      try {
+        endpoint.post(
+          result.ok ? { type: 'reply', id, ok: true, value: result.value } : { type: 'reply', id, ok: false, error: result.error },
+        );
+      } catch (error) {
+        // A result that cannot be cloned across threads: the caller gets that error, the worker lives.
+        endpoint.post({ type: 'reply', id, ok: false, error: toWire(error) });
       }
+      wake(slot);
+      if (message.op === 'close') setImmediate(() => process.exit(0));
     });
   });
 }

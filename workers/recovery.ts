@@ -19,8 +19,8 @@ const BREAKER_FAILURES: ReadonlySet<Code> = new Set<Code>([
   ErrorCode.TRANSPORT_ERROR,
   ErrorCode.SESSION_EXPIRED,
   ErrorCode.OUTCOME_UNCERTAIN,
-  ErrorCode.NEEDS_REAUTH,
 ]);
+// NEEDS_REAUTH is not among them: an open breaker would replace "log in again" by "unreachable".
 
 /** Failures after which the session itself is suspect: check it in the background. */
 const AMBIGUOUS: ReadonlySet<Code> = new Set<Code>([ErrorCode.TIMEOUT, ErrorCode.OUTCOME_UNCERTAIN, ErrorCode.TRANSPORT_ERROR]);
@@ -31,10 +31,13 @@ type Operation<T> = (client: Client, options: RequestOptions) => Promise<T>;
 export async function withRecovery<T>(session: ServerSession, ctx: CallContext, op: Operation<T>): Promise<T> {
   const deadline = Date.now() + ctx.timeoutMs;
   session.breaker.admit();
-  const startedOn = session.generation;
+  // The generation the last attempt ran on: a failure is "healing" only if the session moved on
+  // after it (a retry that fails on the new session is a real failure of the server).
+  let attemptedOn = session.generation;
   try {
     await awaitReconnect(session, ctx, deadline);
     const generation = session.generation;
+    attemptedOn = generation;
     const tokensBefore = oauthTokenVersion(session.config);
     try {
       return succeed(session, await session.request(ctx, op));
@@ -51,13 +54,14 @@ export async function withRecovery<T>(session: ServerSession, ctx: CallContext, 
       // a session newer than the one that failed (never replay onto the stale one).
       const waitMs = Math.min(session.recoveryWaitMs, deadline - Date.now());
       if (!(await session.renew('expired', generation, waitMs, ctx.signal))) throw error;
+      attemptedOn = session.generation;
       return succeed(session, await session.request(remaining(ctx, deadline), op));
     }
   } catch (error) {
     const failure = error instanceof McpSyncError ? error : new McpSyncError(ErrorCode.INTERNAL, String(error), { server: session.name });
     // One incident is one failure: calls cut by a link the session is already replacing (a dead
     // child takes every in-flight call with it) must not open the breaker on their own.
-    const healing = session.state === 'reconnecting' || session.generation !== startedOn;
+    const healing = session.state === 'reconnecting' || session.generation !== attemptedOn;
     if (BREAKER_FAILURES.has(failure.code) && !healing) session.breaker.failure();
     else if (healing) session.breaker.release();
     else if (failure.code === ErrorCode.RPC_ERROR) session.breaker.success();

@@ -7,7 +7,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { ErrorCode, McpSyncError, toWire } from '../src/errors.js';
+import { ErrorCode, McpSyncError } from '../src/errors.js';
 import type { RecoveryOptions, ServerConfig, ServerInfo, ServerState } from '../src/protocol.js';
 import { CircuitBreaker } from './breaker.js';
 import { classify, type AbortReason } from './classify.js';
@@ -16,6 +16,7 @@ import { InflightRequests } from './inflight.js';
 import { Keepalive } from './keepalive.js';
 import { probe, type ProbeMemory } from './probe.js';
 import { ReconnectBudget } from './reconnect-budget.js';
+import { notConnectedError, serverInfo } from './session-report.js';
 import { SessionState } from './session-state.js';
 import { childSignal, sleep } from './signals.js';
 import { ToolCatalog } from './tool-catalog.js';
@@ -123,6 +124,7 @@ export class ServerSession {
       if (attempt >= this.#recovery.connectRetries || Date.now() + backoff >= deadline || this.#closing.signal.aborted) break;
       if (this.#needsLogin()) break;
       await sleep(backoff, this.#closing.signal);
+      if (this.#closing.signal.aborted) break; // closed during the backoff: no spawn after close()
       backoff = Math.min(backoff * 2, this.#recovery.maxBackoffMs);
     }
     if (this.state === 'closed') return;
@@ -180,7 +182,9 @@ export class ServerSession {
    * parks, fails or closes.
    */
   waitForSession(afterGeneration: number, waitMs: number, signal?: AbortSignal): Promise<boolean> {
-    const stillComing = (): boolean => this.state === 'reconnecting' || this.state === 'connecting' || this.#reconnecting !== undefined;
+    // A server that parked, failed or closed has no session coming, even while its reconnect
+    // promise is still settling.
+    const stillComing = (): boolean => this.state === 'reconnecting' || this.state === 'connecting';
     return this.#shared.waitForNewer(afterGeneration, waitMs, stillComing, signal);
   }
 
@@ -200,29 +204,11 @@ export class ServerSession {
   }
 
   info(): ServerInfo {
-    const info: ServerInfo = {
-      name: this.name,
-      transport: this.config.transport,
-      state: this.state,
-      tools: this.#catalog.tools.length,
-      generation: this.generation,
-    };
-    if (this.state !== 'ready' && this.#error !== undefined) info.error = toWire(this.#error);
-    return info;
+    return serverInfo(this.config, this.state, this.#catalog.tools.length, this.generation, this.#error);
   }
 
-  /**
-   * The error of a call that finds no live session: NOT_CONNECTED — or the last connect's
-   * NEEDS_REAUTH, which tells the caller what to do about it.
-   */
   notConnected(): McpSyncError {
-    const error = this.#error;
-    if (error?.code === ErrorCode.NEEDS_REAUTH && this.state !== 'closed') return error;
-    const why = this.state === 'closed' ? 'closed' : this.#error?.message;
-    return new McpSyncError(ErrorCode.NOT_CONNECTED, `MCP server '${this.name}' is not connected${why === undefined ? '' : ` (${why})`}`, {
-      server: this.name,
-      state: this.state,
-    });
+    return notConnectedError(this.name, this.state, this.#error);
   }
 
   /** Closes the session and its transport (a stdio child is ended). Idempotent. */
@@ -234,6 +220,7 @@ export class ServerSession {
     this.#client = undefined;
     this.#shared.set('closed');
     this.#inflight.closeRetired();
+    if (client !== undefined) this.#inflight.abandon(client, 'close'); // pending calls end CLOSED
     if (client !== undefined) await client.close();
     this.#shared.setPid(0);
   }
@@ -292,10 +279,15 @@ export class ServerSession {
     const client = new Client(CLIENT_INFO, { capabilities: clientCapabilities(this.#hooks.handlers) });
     installClientHandlers(client, this.#hooks.handlers, this.name);
     const own = childSignal(this.#closing.signal);
-    const options: RequestOptions = { timeout: remaining, maxTotalTimeout: remaining, signal: own.controller.signal };
+    // Each step gets what is left of the deadline, not the whole of it again.
+    const options = (): RequestOptions => {
+      const left = Math.max(1, deadline - Date.now());
+      return { timeout: left, maxTotalTimeout: left, signal: own.controller.signal };
+    };
+    const before = this.#catalog.fingerprint;
     try {
-      await client.connect(transport, options);
-      await this.#catalog.discover(client, options);
+      await client.connect(transport, options());
+      await this.#catalog.discover(client, options());
     } catch (error) {
       await client.close().catch(() => undefined);
       this.#shared.setPid(0);
@@ -308,8 +300,7 @@ export class ServerSession {
       return;
     }
     client.onclose = () => this.#onClientClosed(client);
-    // An SSE stream cut under a pending request leaves it hanging until its deadline (the SDK
-    // only reports it here): check the link now instead.
+    // A cut SSE stream leaves its request hanging to the deadline (only reported here): check now.
     client.onerror = (error) => {
       if (this.#client === client && /disconnected|terminated|fetch failed|ECONNRESET/i.test(error.message)) this.checkHealth();
     };
@@ -325,6 +316,8 @@ export class ServerSession {
     this.#keepalive.touch();
     this.#shared.set('ready', true);
     this.#keepalive.start(() => this.#keepaliveProbe());
+    // A server that connected late, or came back with other tools: registries must hear of it.
+    if (this.#catalog.fingerprint !== before) this.#hooks.toolsChanged(this.name);
   }
 
   /** The transport closed under a live session (child died, stream ended): reconnect. */
@@ -351,6 +344,7 @@ export class ServerSession {
   /** One keepalive round: true to keep going, false once the session is being replaced. */
   async #keepaliveProbe(): Promise<boolean> {
     if (this.state !== 'ready') return false;
+    if (this.#inflight.busyOn(this.#client)) return true; // calls in flight: the session is in use
     const generation = this.generation;
     try {
       await this.#probe();
@@ -378,6 +372,12 @@ export class ServerSession {
     if (generation !== this.generation || this.state !== 'ready') return;
     const failure = classify(error, this.name);
     if (failure.code === ErrorCode.CLOSED) return;
+    // A server busy with a long call may not answer a ping in time: that is no proof the link is
+    // dead, and reconnecting would cut those calls off. Keep the session; keepalive tries again.
+    if (failure.code === ErrorCode.TIMEOUT && this.#inflight.busyOn(this.#client)) {
+      this.#keepalive.start(() => this.#keepaliveProbe());
+      return;
+    }
     this.#hooks.log(this.name, `${what} failed (${failure.code})`);
     this.reconnect(failure.code === ErrorCode.SESSION_EXPIRED ? 'expired' : 'lost', generation);
   }

@@ -13,6 +13,7 @@ import { listAllPages } from './paginate.js';
 export class ToolCatalog {
   #tools: Tool[] = [];
   #capabilities: ServerCapabilitySet = { tools: false, resources: false, prompts: false, toolsListChanged: false };
+  #fingerprint = '';
   #refreshing: Promise<void> | undefined;
   #dirty = false;
 
@@ -22,6 +23,11 @@ export class ToolCatalog {
 
   get capabilities(): ServerCapabilitySet {
     return this.#capabilities;
+  }
+
+  /** Changes whenever the tool list does (compared across reconnects). */
+  get fingerprint(): string {
+    return this.#fingerprint;
   }
 
   /** Reads the capabilities `client` was given at initialize and lists every page of its tools. */
@@ -34,6 +40,7 @@ export class ToolCatalog {
       toolsListChanged: advertised.tools?.listChanged === true,
     };
     this.#tools = this.#capabilities.tools ? await listAll(client, options) : [];
+    this.#fingerprint = JSON.stringify(this.#tools);
   }
 
   /**
@@ -51,8 +58,11 @@ export class ToolCatalog {
       const refresh = async (): Promise<void> => {
         do {
           this.#dirty = false;
-          this.#tools = await listAll(client, { timeout: timeoutMs });
-          if (isCurrent(client)) onChanged();
+          const tools = await listAll(client, { timeout: timeoutMs });
+          if (!isCurrent(client)) return; // a newer session owns the list now
+          this.#tools = tools;
+          this.#fingerprint = JSON.stringify(tools);
+          onChanged();
         } while (this.#dirty && isCurrent(client));
       };
       this.#refreshing = refresh()

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, McpHub, McpSyncError } from '../../dist/src/index.js';
+import { AsyncMcpHub, ErrorCode, McpHub, McpSyncError } from '../../dist/src/index.js';
 import { startHttpFixture, stdioFixtureCommand, type HttpFixtureServer } from '../helpers/servers.js';
 
 /** The async façade: the same operations as promises, over the same worker and sessions. */
@@ -65,5 +65,31 @@ describe('hub.async', () => {
     await http.dropSessions();
     expect((await hub.async.callTool('web', 'echo', { text: 'healed' })).content[0]).toEqual({ type: 'text', text: 'healed' });
     expect((await http.stats()).initializes).toBe(before + 1);
+  });
+});
+
+describe('an async client and the worker', () => {
+  it('closing a client with a call pending rejects it CLOSED and leaves the worker serving everyone else', async () => {
+    const client = AsyncMcpHub.attach(hub.handle());
+    const pending = client.callTool('local', 'slow', { ms: 2_000 });
+    client.close();
+    expect((await rejection(pending)).code).toBe(ErrorCode.CLOSED);
+    await new Promise((resolve) => setTimeout(resolve, 2_200)); // past the aborted call's settling
+    expect(hub.callTool('local', 'echo', { text: 'worker alive' }).content[0]).toEqual({ type: 'text', text: 'worker alive' });
+  });
+
+  it('rejects pending calls with WORKER_EXITED as soon as the worker dies, not at their deadline', async () => {
+    process.env['MCP_SYNC_DEBUG_OPS'] = '1';
+    const doomed = McpHub.start({ mcpServers: { local: stdioFixtureCommand('doomed') } }, { eventLog: false });
+    delete process.env['MCP_SYNC_DEBUG_OPS'];
+    try {
+      const started = performance.now();
+      const pending = doomed.async.callTool('local', 'slow', { ms: 30_000 }, { timeoutMs: 60_000 });
+      (doomed as unknown as { debugCrashWorker(): void }).debugCrashWorker(); // @internal test hook
+      expect((await rejection(pending)).code).toBe(ErrorCode.WORKER_EXITED);
+      expect(performance.now() - started).toBeLessThan(20_000);
+    } finally {
+      doomed.close();
+    }
   });
 });

@@ -98,3 +98,15 @@ describe('session-expiry classification', () => {
     },
   );
 });
+
+describe('session-expiry classification of JSON-RPC errors', () => {
+  it('ignores a server error that mentions a session of its own under another code', () => {
+    expect(isSessionExpired(new McpError(-32603, "Unknown session 'tmux-3'"))).toBe(false);
+    expect(isSessionExpired(new McpError(-32002, 'Session not found: browser tab closed'))).toBe(false);
+  });
+
+  it('still recognises the lost-session answers real servers send', () => {
+    expect(isSessionExpired(new McpError(-32602, 'Invalid params: Invalid or expired session'))).toBe(true);
+    expect(isSessionExpired(new McpError(-32000, 'Session terminated'))).toBe(true);
+  });
+});
