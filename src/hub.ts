@@ -9,7 +9,7 @@ import { AsyncMcpHub } from './async-hub.js';
 import { attachChannel } from './attach.js';
 import { Channel, interrupt, type InterruptToken } from './channel.js';
 import { ErrorCode, McpSyncError } from './errors.js';
-import { ServerTable, type CallOptions, type PreparedRequest } from './operations.js';
+import { ServerTable, checkTimeout, type CallOptions, type PreparedRequest } from './operations.js';
 import { killOrphansOnExit } from './orphans.js';
 import {
   HUB_WORKER,
@@ -147,7 +147,7 @@ export class McpHub {
    */
   waitForReady(server: string, options: CallOptions = {}): ServerState {
     const word = serverWord(this.#table.indexOf(server), SERVER_STATE);
-    const deadline = performance.now() + (options.timeoutMs ?? this.#table.get(server).connectTimeoutMs);
+    const deadline = performance.now() + checkTimeout(options.timeoutMs ?? this.#table.get(server).connectTimeoutMs, server);
     for (;;) {
       const value = Atomics.load(this.#state, word);
       const state = SERVER_STATES[value] ?? 'closed';

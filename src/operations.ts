@@ -78,6 +78,14 @@ export class ServerTable {
 
   getPrompt(server: string, name: string, args: Record<string, string> | undefined, options: CallOptions): PreparedRequest {
     assertString(name, 'name', server);
+    if (
+      args !== undefined &&
+      (args === null || typeof args !== 'object' || Array.isArray(args) || Object.values(args).some((v) => typeof v !== 'string'))
+    ) {
+      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Arguments of prompt '${name}' on '${server}' must be an object of strings`, {
+        server,
+      });
+    }
     return this.request('getPrompt', server, [server, name, args], options);
   }
 }
@@ -85,7 +93,8 @@ export class ServerTable {
 /** setTimeout's limit: a longer delay fires at once (Node warns TimeoutOverflowWarning). */
 export const MAX_TIMEOUT_MS = 2_147_483_647;
 
-function checkTimeout(timeoutMs: number, server?: string): number {
+/** @throws McpSyncError INVALID_ARGUMENT unless 0 < timeoutMs ≤ {@link MAX_TIMEOUT_MS} */
+export function checkTimeout(timeoutMs: number, server?: string): number {
   if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs) || timeoutMs > MAX_TIMEOUT_MS) {
     throw new McpSyncError(
       ErrorCode.INVALID_ARGUMENT,

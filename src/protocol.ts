@@ -236,7 +236,7 @@ export function serverWord(index: number, word: number): number {
 }
 
 /**
- * Tuning of self-healing. The defaults follow DESIGN.md; tests shorten them. Every value is in
+ * Tuning of self-healing. The defaults follow the README (Recovery rules); tests shorten them. Every value is in
  * milliseconds except the counts.
  */
 export interface RecoveryOptions {

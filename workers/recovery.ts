@@ -3,7 +3,7 @@
  * goes through. In order: the circuit breaker; a call arriving mid-reconnect waits for the new
  * session; a session expiry re-initialises once and retries once on the NEW session; a timeout or
  * a cut connection is never retried (the server may have run it) but checks the session in the
- * background; an interrupt changes nothing. See DESIGN.md, "Recovery rules".
+ * background; an interrupt changes nothing. See the README, "Recovery rules".
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
