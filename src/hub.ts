@@ -170,7 +170,7 @@ export class McpHub {
   /**
    * Lists the tools of one server, or of every ready server (leaving out any that fails to
    * answer), following every page.
-   * @throws McpSyncError UNKNOWN_SERVER, NOT_CONNECTED, TIMEOUT, RPC_ERROR, TRANSPORT_ERROR, CIRCUIT_OPEN
+   * @throws McpSyncError UNKNOWN_SERVER, NOT_CONNECTED, TIMEOUT, RPC_ERROR, TRANSPORT_ERROR, OUTCOME_UNCERTAIN, SESSION_EXPIRED, NEEDS_REAUTH, CIRCUIT_OPEN, INTERRUPTED, INVALID_ARGUMENT
    */
   listTools(server?: string, options: CallOptions = {}): Tool[] {
     return this.#send(this.#table.listTools(server, options)) as Tool[];

@@ -10,7 +10,7 @@ import type { WireError } from './errors.js';
 export interface ToolFilter {
   /** Raw MCP tool names or globs to keep; when set, only these are kept. */
   include?: string[];
-  /** Raw MCP tool names or globs to drop (ignored for names that `include` keeps). */
+  /** Raw MCP tool names or globs to drop; ignored when `include` is set. */
   exclude?: string[];
   /** Expose the resource utilities when the server advertises resources. @default true */
   resources: boolean;
@@ -118,7 +118,7 @@ export interface ServerInfo {
   name: string;
   transport: ServerConfig['transport'];
   state: ServerState;
-  /** How many tools the server offered at its last discovery (after filtering). */
+  /** How many tools the server listed at its last discovery (connect, reconnect or list_changed), before `tools.include/exclude`. */
   tools: number;
   /** Incremented on every new session; a retry must run on a newer generation than the failure. */
   generation: number;
