@@ -55,6 +55,7 @@ export class McpHub {
   readonly #owner: Owner | undefined;
   #async: AsyncMcpHub | undefined;
   readonly #subscriptions = new Set<BroadcastChannel>();
+  #detachOnExit: (() => void) | undefined;
   #closed = false;
 
   private constructor(channel: Channel, handle: HubHandle, owner?: Owner) {
@@ -96,7 +97,12 @@ export class McpHub {
    */
   static attach(handle: HubHandle): McpHub {
     const { port, slot } = attachChannel(handle);
-    return new McpHub(new Channel(port, slot, handle.hubState), handle);
+    const hub = new McpHub(new Channel(port, slot, handle.hubState), handle);
+    // A pool thread that ends without close() still detaches: the worker cannot see a
+    // BroadcastChannel peer go, and would keep serving its channel forever.
+    hub.#detachOnExit = () => hub.close();
+    process.once('exit', hub.#detachOnExit);
+    return hub;
   }
 
   /**
@@ -276,6 +282,7 @@ export class McpHub {
     for (const channel of this.#subscriptions) channel.close();
     this.#subscriptions.clear();
     if (this.#owner === undefined) {
+      if (this.#detachOnExit !== undefined) process.off('exit', this.#detachOnExit);
       this.#channel.detach();
       return;
     }

@@ -48,13 +48,20 @@ const events = new BroadcastChannel(eventsChannelName(init.hubId));
 events.unref();
 // A handler module that fails to load fails start() with its error, instead of killing the worker.
 const { loadClientHandlers } = await import('./client-handlers.js');
-let handlersError: unknown;
+let startError: unknown;
 const handlers = await loadClientHandlers(init.handlers).catch((error: unknown) => {
-  handlersError = new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot load the handlers module ${init.handlers}: ${String(error)}`);
+  startError = new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot load the handlers module ${init.handlers}: ${String(error)}`);
   return {};
 });
+// Likewise an event log that cannot be opened (a directory that cannot be created).
+let log: ReturnType<typeof createEventLog> = () => undefined;
+try {
+  log = createEventLog(init.eventLog);
+} catch (error) {
+  startError = new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot open the event log ${String(init.eventLog)}: ${String(error)}`);
+}
 const hooks = {
-  log: createEventLog(init.eventLog),
+  log,
   handlers,
   toolsChanged: (server: string) => events.postMessage({ type: 'toolsChanged', server } satisfies HubEvent),
 };
@@ -146,7 +153,7 @@ async function dispatch(
   ctx: CallContext,
 ): Promise<{ ok: true; value: unknown } | { ok: false; error: ReturnType<typeof toWire> }> {
   try {
-    if (op === 'start' && handlersError !== undefined) throw handlersError;
+    if (op === 'start' && startError !== undefined) throw startError;
     if (op === 'debugCrash' && init.debugOps) {
       setImmediate(() => {
         throw new Error('mcp-sync debug crash');

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, McpHub } from '../../dist/src/index.js';
 import { startHttpFixture, stdioFixtureCommand, type FixtureServer } from '../helpers/servers.js';
@@ -93,5 +96,15 @@ describe.each(['local', 'web'])('deadlines on %s', (server) => {
       const stats = await http.stats();
       expect(stats.cancelled).toBeGreaterThanOrEqual(1);
     }
+  });
+});
+
+describe('start options that cannot work', () => {
+  it('fail start() with INVALID_ARGUMENT when the event log cannot be opened', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mcp-sync-log-')), 'a-file');
+    writeFileSync(file, '');
+    const error = catchError(() => McpHub.start({ mcpServers: {} }, { eventLog: join(file, 'sub', 'events.log') }).close());
+    expect(error.code).toBe(ErrorCode.INVALID_ARGUMENT);
+    expect(error.message).toContain('event log');
   });
 });
