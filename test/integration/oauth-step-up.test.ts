@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, loadConfig, McpHub, type HttpServerConfig } from '../../dist/src/index.js';
-import { finishLogin, startLogin } from '../../dist/workers/auth.js';
+import { ErrorCode, McpHub } from '../../dist/src/index.js';
 import { TokenStore } from '../../dist/workers/token-store.js';
 import { catchError, firstText } from '../helpers/calls.js';
+import { loginToFixture, oauthEntry, statsSince, tokenDirs } from '../helpers/oauth.js';
 import { startOAuthFixture, type OAuthAdminStats, type OAuthFixtureServer } from '../helpers/servers.js';
 
 /**
@@ -17,7 +14,7 @@ import { startOAuthFixture, type OAuthAdminStats, type OAuthFixtureServer } from
  */
 let server: OAuthFixtureServer;
 const hubs: McpHub[] = [];
-const roots: string[] = [];
+const dirs = tokenDirs('mcp-sync-step-up-');
 
 beforeAll(async () => {
   server = await startOAuthFixture({ name: 'oauth-step-up' });
@@ -25,7 +22,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
+  dirs.cleanup();
 });
 
 afterEach(async () => {
@@ -33,35 +30,10 @@ afterEach(async () => {
   await server.requireScope(null);
 });
 
-function entry(dir: string): Record<string, unknown> {
-  return { url: server.url, auth: 'oauth', oauth: { tokenDir: dir } };
-}
-
-function tokenDir(): string {
-  const root = mkdtempSync(join(tmpdir(), 'mcp-sync-step-up-'));
-  roots.push(root);
-  return join(root, 'tokens');
-}
-
-/** A login as `mcp-sync login web` does it; returns the scope its authorization request asked for. */
-async function login(dir: string): Promise<string | null> {
-  const config = loadConfig({ mcpServers: { web: entry(dir) } })[0] as HttpServerConfig;
-  const started = await startLogin(config);
-  if (started.status !== 'redirect') throw new Error('expected a redirect to the authorization server');
-  const approval = await fetch(started.authorizationUrl, { redirect: 'manual' });
-  const code = new URL(approval.headers.get('location') ?? '').searchParams.get('code');
-  if (code === null) throw new Error(`no code in the redirect (HTTP ${approval.status})`);
-  await finishLogin(config, code);
-  return started.authorizationUrl.searchParams.get('scope');
-}
-
-async function since(before: OAuthAdminStats): Promise<Record<keyof OAuthAdminStats, number>> {
-  const now = await server.stats();
-  return Object.fromEntries(Object.entries(now).map(([key, value]) => [key, value - before[key as keyof OAuthAdminStats]])) as Record<
-    keyof OAuthAdminStats,
-    number
-  >;
-}
+const tokenDir = (): string => dirs.next();
+const entry = (dir: string): Record<string, unknown> => oauthEntry(server, dir);
+const login = (dir: string): Promise<string | null> => loginToFixture(server, dir);
+const since = (before: OAuthAdminStats): Promise<Record<keyof OAuthAdminStats, number>> => statsSince(server, before);
 
 describe('403 insufficient_scope (step-up)', () => {
   it('fails NEEDS_REAUTH with the scope, without a refresh; the next login asks for it; the session then works as is', async () => {

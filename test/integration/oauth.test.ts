@@ -1,17 +1,17 @@
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { auth, refreshAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
 import { InvalidGrantError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, loadConfig, McpHub, type HttpServerConfig, type RecoveryOptions } from '../../dist/src/index.js';
-import { createOAuthProvider, finishLogin, startLogin } from '../../dist/workers/auth.js';
+import { ErrorCode, McpHub, type HttpServerConfig, type RecoveryOptions } from '../../dist/src/index.js';
+import { createOAuthProvider } from '../../dist/workers/auth.js';
 import { TokenStore } from '../../dist/workers/token-store.js';
 import { startOAuthFixture, type OAuthAdminStats, type OAuthFixtureServer } from '../helpers/servers.js';
 import { catchError, firstText } from '../helpers/calls.js';
+import { loginToFixture, oauthConfig, oauthEntry, statsSince, tokenDirs } from '../helpers/oauth.js';
 
 /**
  * `auth: "oauth"` against a real authorization server (refresh tokens rotate: each works once)
@@ -22,7 +22,7 @@ import { catchError, firstText } from '../helpers/calls.js';
 const CALLER = fileURLToPath(new URL('../../dist/test/fixtures/attached-caller.js', import.meta.url));
 let server: OAuthFixtureServer;
 const hubs: McpHub[] = [];
-const roots: string[] = [];
+const dirs = tokenDirs('mcp-sync-oauth-');
 
 beforeAll(async () => {
   server = await startOAuthFixture({ name: 'oauth-web' });
@@ -30,52 +30,23 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
+  dirs.cleanup();
 });
 
 afterEach(() => {
   for (const hub of hubs.splice(0)) hub.close();
 });
 
-/** A token directory that does not exist yet (the store creates it), under a fresh temp dir. */
-function tokenDir(): string {
-  const root = mkdtempSync(join(tmpdir(), 'mcp-sync-oauth-'));
-  roots.push(root);
-  return join(root, 'tokens');
-}
-
-function entry(dir: string): Record<string, unknown> {
-  return { url: server.url, auth: 'oauth', oauth: { tokenDir: dir } };
-}
-
-function configFor(dir: string): HttpServerConfig {
-  return loadConfig({ mcpServers: { web: entry(dir) } })[0] as HttpServerConfig;
-}
-
-/** A real first login: authorization URL → (auto-approved) redirect with a code → tokens stored. */
-async function login(dir: string): Promise<void> {
-  const config = configFor(dir);
-  const started = await startLogin(config);
-  if (started.status !== 'redirect') throw new Error('expected a redirect to the authorization server');
-  const approval = await fetch(started.authorizationUrl, { redirect: 'manual' });
-  const code = new URL(approval.headers.get('location') ?? '').searchParams.get('code');
-  if (code === null) throw new Error(`no code in the redirect (HTTP ${approval.status})`);
-  await finishLogin(config, code);
-}
+const tokenDir = (): string => dirs.next();
+const entry = (dir: string): Record<string, unknown> => oauthEntry(server, dir);
+const configFor = (dir: string): HttpServerConfig => oauthConfig(server, dir);
+const login = (dir: string): Promise<string | null> => loginToFixture(server, dir);
+const since = (before: OAuthAdminStats): Promise<Record<keyof OAuthAdminStats, number>> => statsSince(server, before);
 
 function start(dir: string, options: { recovery?: Partial<RecoveryOptions>; eventLog?: string } = {}): McpHub {
   const hub = McpHub.start({ mcpServers: { web: entry(dir) } }, { recovery: options.recovery ?? {}, eventLog: options.eventLog ?? false });
   hubs.push(hub);
   return hub;
-}
-
-/** What the servers saw since `before`. */
-async function since(before: OAuthAdminStats): Promise<Record<keyof OAuthAdminStats, number>> {
-  const now = await server.stats();
-  return Object.fromEntries(Object.entries(now).map(([key, value]) => [key, value - before[key as keyof OAuthAdminStats]])) as Record<
-    keyof OAuthAdminStats,
-    number
-  >;
 }
 
 const storedTokens = (dir: string) => new TokenStore('web', dir).read().tokens;
