@@ -8,10 +8,17 @@ import { ErrorCode, McpSyncError } from '../src/errors.js';
 import type { RecoveryOptions, ServerCatalog, ServerConfig, ServerInfo } from '../src/protocol.js';
 import { listAllPages } from './paginate.js';
 import { withRecovery } from './recovery.js';
+import { childSignal } from './signals.js';
 import { ServerSession, type CallContext, type SessionHooks } from './session.js';
 
 /** How long `close()` waits for all servers together before giving up on the stragglers. */
 export const CLOSE_TIMEOUT_MS = 5_000;
+
+/** A context with a controller of its own that the caller's cancel still aborts. */
+function linkedContext(ctx: CallContext): CallContext {
+  const { controller } = childSignal(ctx.signal);
+  return { controller, signal: controller.signal, timeoutMs: ctx.timeoutMs };
+}
 
 export class HubApi {
   readonly #sessions = new Map<string, ServerSession>();
@@ -50,8 +57,10 @@ export class HubApi {
   async listTools(server: string | undefined, ctx: CallContext): Promise<(Tool & { server: string })[]> {
     const sessions = server === undefined ? [...this.#sessions.values()].filter((s) => s.state === 'ready') : [this.#session(server)];
     const lists = await Promise.all(
+      // Each server gets a request controller of its own (linked to the caller's), so a link
+      // found dead on one server aborts only that server's listing.
       sessions.map((session) =>
-        withRecovery(session, ctx, (client, options) =>
+        withRecovery(session, sessions.length === 1 ? ctx : linkedContext(ctx), (client, options) =>
           listAllPages(
             (cursor) => client.listTools(cursor === undefined ? {} : { cursor }, options),
             (page) => page.tools,

@@ -125,7 +125,7 @@ function serveChannel(endpoint: Endpoint, slot: Int32Array): void {
     }
     const controller = new AbortController();
     inflight.set(message.id, controller);
-    const ctx: CallContext = { signal: controller.signal, timeoutMs: message.timeoutMs };
+    const ctx: CallContext = { controller, signal: controller.signal, timeoutMs: message.timeoutMs };
     void dispatch(message.op, message.args, ctx).then((result) => {
       inflight.delete(message.id);
       if (closed) return;

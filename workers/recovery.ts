@@ -89,5 +89,5 @@ async function awaitReconnect(session: ServerSession, ctx: CallContext, deadline
 
 /** The context for a retry: what is left of the caller's deadline. */
 function remaining(ctx: CallContext, deadline: number): CallContext {
-  return { signal: ctx.signal, timeoutMs: Math.max(1, deadline - Date.now()) };
+  return { ...ctx, timeoutMs: Math.max(1, deadline - Date.now()) };
 }

@@ -27,7 +27,11 @@ export const CLIENT_INFO = { name: 'mcp-sync', version: '0.1.0' } as const;
 
 /** What one request needs from the dispatcher: its abort signal and its deadline. */
 export interface CallContext {
-  /** Aborted when the caller gives up; `signal.reason` is an {@link AbortReason}. */
+  /**
+   * The request's own controller (one per request, made by the dispatcher): the caller's cancel,
+   * a close, or a dead link aborts it; `signal.reason` is an {@link AbortReason}.
+   */
+  controller: AbortController;
   signal: AbortSignal;
   timeoutMs: number;
 }
@@ -140,18 +144,17 @@ export class ServerSession {
   async request<T>(ctx: CallContext, fn: (client: Client, options: RequestOptions) => Promise<T>): Promise<T> {
     const client = this.#client;
     if (this.state !== 'ready' || client === undefined) throw this.notConnected();
-    const own = childSignal(ctx.signal);
-    this.#inflight.track(own.controller, client);
+    // The request's own controller is short-lived, so the SDK may hold its signal (it never
+    // removes its listener); tracked here so a dead link can abort it as 'lost'.
+    this.#inflight.track(ctx.controller, client);
     try {
-      const result = await fn(client, { signal: own.controller.signal, timeout: ctx.timeoutMs, maxTotalTimeout: ctx.timeoutMs });
+      const result = await fn(client, { signal: ctx.signal, timeout: ctx.timeoutMs, maxTotalTimeout: ctx.timeoutMs });
       this.#keepalive.touch();
       return result;
     } catch (error) {
-      const reason = own.controller.signal.aborted ? (own.controller.signal.reason as AbortReason) : undefined;
-      throw classify(error, this.name, reason);
+      throw classify(error, this.name, ctx.signal.aborted ? (ctx.signal.reason as AbortReason) : undefined);
     } finally {
-      own.dispose();
-      this.#inflight.settle(own.controller, client);
+      this.#inflight.settle(ctx.controller, client);
     }
   }
 

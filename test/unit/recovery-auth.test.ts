@@ -53,7 +53,10 @@ function fakeSession(config: HttpServerConfig, attempt: (n: number) => string): 
 }
 
 const needsReauth = (): McpSyncError => new McpSyncError(ErrorCode.NEEDS_REAUTH, 'log in', { server: 'web', needsReauth: true });
-const ctx = () => ({ signal: new AbortController().signal, timeoutMs: 5_000 });
+const ctx = () => {
+  const controller = new AbortController();
+  return { controller, signal: controller.signal, timeoutMs: 5_000 };
+};
 const tokens = (access: string) => ({ access_token: access, token_type: 'Bearer', refresh_token: `r-${access}` });
 
 describe('withRecovery on a 401 of an OAuth server', () => {
