@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { startHttpFixture, stdioFixtureCommand, type HttpFixtureServer } from './servers.js';
 
 /** The `mcp-sync` command as package.json's `bin` names it (a launcher of dist/src/cli.js). */
 export const CLI = fileURLToPath(new URL('../../bin/mcp-sync.js', import.meta.url));
@@ -109,4 +111,26 @@ export async function freePort(): Promise<number> {
   server.close();
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
+}
+
+/**
+ * The setup of the CLI tests: the HTTP fixture as `web` and a stdio fixture as `local`, in a
+ * written mcp.json; `run(...args)` runs the binary against it. Registers its own beforeAll/afterAll.
+ */
+export function useCliFixtures(): { http(): HttpFixtureServer; config(): string; run(...args: string[]): CliRun } {
+  let http: HttpFixtureServer | undefined;
+  let config = '';
+  beforeAll(async () => {
+    http = await startHttpFixture({ name: 'web' });
+    config = writeConfig({ local: stdioFixtureCommand('local'), web: { url: http.url } });
+  });
+  afterAll(async () => {
+    await http?.stop();
+    removeTempDirs();
+  });
+  return {
+    http: () => http!,
+    config: () => config,
+    run: (...args: string[]) => runCli([...args, '--config', config]),
+  };
 }

@@ -1,20 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsyncMcpHub, ErrorCode, McpHub, McpSyncError } from '../../dist/src/index.js';
-import { startHttpFixture, stdioFixtureCommand, type HttpFixtureServer } from '../helpers/servers.js';
+import { stdioFixtureCommand, type HttpFixtureServer } from '../helpers/servers.js';
+import { startWebAndLocal, stopWebAndLocal } from '../helpers/web-and-local.js';
 
 /** The async façade: the same operations as promises, over the same worker and sessions. */
 let http: HttpFixtureServer;
 let hub: McpHub;
 
 beforeAll(async () => {
-  http = await startHttpFixture({ name: 'web' });
-  hub = McpHub.start({ mcpServers: { web: { url: http.url }, local: stdioFixtureCommand('local') } }, { eventLog: false });
+  ({ http, hub } = await startWebAndLocal());
 });
 
-afterAll(async () => {
-  hub?.close();
-  await http?.stop();
-});
+afterAll(() => stopWebAndLocal({ http, hub }));
 
 async function rejection(promise: Promise<unknown>): Promise<McpSyncError> {
   try {

@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, removeTempDirs, runCli, writeConfig } from '../helpers/cli.js';
-import { startHttpFixture, stdioFixtureCommand, type HttpFixtureServer } from '../helpers/servers.js';
+import { describe, expect, it } from 'vitest';
+import { json, useCliFixtures } from '../helpers/cli.js';
 
 /** `mcp-sync stress`, the real binary against real fixture servers: the summary, JSON and exit codes. */
-let http: HttpFixtureServer;
-let config: string;
-const run = (...args: string[]) => runCli([...args, '--config', config]);
+const fixtures = useCliFixtures();
+const run = fixtures.run;
 
 interface Summary {
   server: string;
@@ -22,19 +20,9 @@ interface Summary {
   recoveries: number;
 }
 
-beforeAll(async () => {
-  http = await startHttpFixture({ name: 'web' });
-  config = writeConfig({ local: stdioFixtureCommand('local'), web: { url: http.url } });
-});
-
-afterAll(async () => {
-  await http?.stop();
-  removeTempDirs();
-});
-
 describe('mcp-sync stress', () => {
   it('makes exactly --calls calls from --threads threads and reports them as JSON', async () => {
-    const before = (await http.stats()).calls;
+    const before = (await fixtures.http().stats()).calls;
     const result = run('stress', 'web', 'echo', '{"text":"load"}', '--threads', '2', '--calls', '200', '--json');
     expect(result.code, result.stderr).toBe(0);
     const summary = json<Summary>(result);
@@ -46,7 +34,7 @@ describe('mcp-sync stress', () => {
     expect(summary.peakRssBytes).toBeGreaterThan(0);
     expect(summary.recoveries).toBe(0);
     // The server saw every call, once.
-    expect((await http.stats()).calls - before).toBe(200);
+    expect((await fixtures.http().stats()).calls - before).toBe(200);
   });
 
   it('prints a summary for people, with no progress line when stderr is not a terminal', () => {

@@ -1,26 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, removeTempDirs, runCli, writeConfig } from '../helpers/cli.js';
-import { startHttpFixture, stdioFixtureCommand, type HttpFixtureServer } from '../helpers/servers.js';
+import { describe, expect, it } from 'vitest';
+import { json, runCli, useCliFixtures, writeConfig } from '../helpers/cli.js';
 
 /**
  * The real `mcp-sync` binary (bin/mcp-sync.js → dist/src/cli.js) in a child process, against a
  * stdio fixture and a Streamable HTTP fixture: every read-only command in both output modes, and
  * the exit codes. Login, stress, the demo and the packaged layout: the other cli-*.test.ts files.
  */
-let http: HttpFixtureServer;
-let config: string;
-const run = (...args: string[]) => runCli([...args, '--config', config]);
-
-beforeAll(async () => {
-  http = await startHttpFixture({ name: 'web' });
-  config = writeConfig({ local: stdioFixtureCommand('local'), web: { url: http.url } });
-});
-
-afterAll(async () => {
-  await http?.stop();
-  removeTempDirs();
-});
+const fixtures = useCliFixtures();
+const run = fixtures.run;
 
 describe('listing commands', () => {
   it('tools: a table of every server, one server, or JSON', () => {
@@ -50,7 +38,7 @@ describe('listing commands', () => {
     expect(table.stdout).toMatch(/^local\s+stdio\s+ready\s+\d+\s+1$/m);
     expect(table.stdout).toMatch(/^web\s+http\s+ready\s+\d+\s+1$/m);
     const status = json<{ config: { source: string; path: string }; servers: { name: string; state: string }[] }>(run('status', '--json'));
-    expect(status.config).toEqual({ path: config, source: '--config' });
+    expect(status.config).toEqual({ path: fixtures.config(), source: '--config' });
     expect(status.servers.map((s) => `${s.name}:${s.state}`)).toEqual(['local:ready', 'web:ready']);
   });
 });
@@ -60,7 +48,9 @@ describe('call, read, prompt', () => {
     expect(run('call', 'web', 'echo', '{"text":"hi there"}')).toMatchObject({ code: 0, stdout: 'hi there\n' });
     const result = json<{ structuredContent: unknown }>(run('call', 'local', 'add', '{"a":2,"b":40}', '--json'));
     expect(result.structuredContent).toEqual({ sum: 42 });
-    expect(runCli(['call', 'local', 'echo', '-', '--config', config], { input: '{"text":"from stdin"}' }).stdout).toBe('from stdin\n');
+    expect(runCli(['call', 'local', 'echo', '-', '--config', fixtures.config()], { input: '{"text":"from stdin"}' }).stdout).toBe(
+      'from stdin\n',
+    );
     expect(run('call', 'local', 'image').stdout).toMatch(/^\[image: image\/png, \d+ bytes/);
   });
 

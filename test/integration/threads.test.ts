@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, McpHub, McpSyncError, type HubHandle } from '../../dist/src/index.js';
-import { startHttpFixture, stdioFixtureCommand, type HttpFixtureServer } from '../helpers/servers.js';
+import type { HttpFixtureServer } from '../helpers/servers.js';
+import { startWebAndLocal, stopWebAndLocal } from '../helpers/web-and-local.js';
 
 /** Many threads, one I/O worker: plain worker_threads attached with a handle. */
 const CALLER = fileURLToPath(new URL('../../dist/test/fixtures/attached-caller.js', import.meta.url));
@@ -12,14 +13,10 @@ let http: HttpFixtureServer;
 let hub: McpHub;
 
 beforeAll(async () => {
-  http = await startHttpFixture({ name: 'web' });
-  hub = McpHub.start({ mcpServers: { web: { url: http.url }, local: stdioFixtureCommand('local') } }, { eventLog: false });
+  ({ http, hub } = await startWebAndLocal());
 });
 
-afterAll(async () => {
-  hub?.close();
-  await http?.stop();
-});
+afterAll(() => stopWebAndLocal({ http, hub }));
 
 interface Done {
   results: string[];

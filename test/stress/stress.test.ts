@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpHub, type CallToolResult, type JsonObject } from '../../dist/src/index.js';
 import { executionBounds, runStress, type StressControl, type StressReport } from '../../dist/src/index.js';
-import { startHttpFixture, stdioFixtureCommand, type HttpFixtureServer } from '../helpers/servers.js';
+import type { HttpFixtureServer } from '../helpers/servers.js';
+import { startWebAndLocal, stopWebAndLocal } from '../helpers/web-and-local.js';
 
 /**
  * A smaller `npm run stress` (scripts/stress.ts) through runStress: 4 pool threads × 2,000 calls
@@ -38,30 +39,24 @@ function expectSound(report: StressReport, executed: { low: number; high: number
   expect(report.rssSamples.end).toBeLessThanOrEqual(report.rssSamples.middle + RSS_SLACK_BYTES);
 }
 
+/** The load both phases put on their server: echo calls that each carry and check their own token. */
+const ECHO_LOAD = { tool: 'echo', args: echoArgs, verify: echoed, threads: THREADS, calls: CALLS, timeoutMs: TIMEOUT_MS };
+
 describe.runIf(process.env.MCP_SYNC_STRESS === '1')('stress: pool threads calling through one hub under faults', () => {
   let http: HttpFixtureServer;
   let hub: McpHub;
 
   beforeAll(async () => {
-    http = await startHttpFixture({ name: 'web' });
-    hub = McpHub.start({ mcpServers: { web: { url: http.url }, local: stdioFixtureCommand('local') } }, { eventLog: false });
+    ({ http, hub } = await startWebAndLocal());
   });
 
-  afterAll(async () => {
-    hub?.close();
-    await http?.stop();
-  });
+  afterAll(() => stopWebAndLocal({ http, hub }));
 
   it('accounts for every HTTP call exactly once while every session is dropped at random moments', async () => {
     const before = (await http.stats()).calls;
     const report = await runStress(hub, {
+      ...ECHO_LOAD,
       server: 'web',
-      tool: 'echo',
-      args: echoArgs,
-      verify: echoed,
-      threads: THREADS,
-      calls: CALLS,
-      timeoutMs: TIMEOUT_MS,
       faults: () => http.dropSessions(),
       faultIntervalMs: { min: 200, max: 600 },
     });
@@ -97,17 +92,7 @@ describe.runIf(process.env.MCP_SYNC_STRESS === '1')('stress: pool threads callin
       process.kill(pid, 'SIGKILL');
       kills += 1;
     };
-    const report = await runStress(hub, {
-      server: 'local',
-      tool: 'echo',
-      args: echoArgs,
-      verify: echoed,
-      threads: THREADS,
-      calls: CALLS,
-      timeoutMs: TIMEOUT_MS,
-      faults: kill,
-      faultIntervalMs: { min: 50, max: 200 },
-    });
+    const report = await runStress(hub, { ...ECHO_LOAD, server: 'local', faults: kill, faultIntervalMs: { min: 50, max: 200 } });
     expect(hub.waitForReady('local', { timeoutMs: TIMEOUT_MS })).toBe('ready');
     counted += call('count');
     expect(kills).toBeGreaterThan(0);
