@@ -12,7 +12,8 @@ import type { OAuthCounters } from '../fixtures/oauth-provider.js';
 export type { ExpireMode } from '../fixtures/faults.js';
 
 /** The runnable fixtures in `dist/test/fixtures/`. */
-export type FixtureName = 'stdio-server' | 'http-server' | 'sse-server' | 'silent-stdio' | 'oauth-server';
+export type FixtureName =
+  'stdio-server' | 'http-server' | 'sse-server' | 'silent-stdio' | 'oauth-server' | 'hostile-stdio' | 'hostile-http';
 
 /** Default bound on starting a server process. */
 export const DEFAULT_START_TIMEOUT_MS = 15_000;
@@ -333,6 +334,27 @@ export async function startOAuthFixture(opts: StartOptions = {}): Promise<OAuthF
     setRefreshDelay: async (ms: number) => void (await admin(url, 'POST', '/admin/refresh-delay', { ms })),
     requireScope: async (scope: string | null) => void (await admin(url, 'POST', '/admin/require-scope', { scope })),
   });
+}
+
+/** What the hostile HTTP fixture answers on `GET /admin/stats`. */
+export interface HostileStats {
+  /** Executions per tool (the tools that count). */
+  executions: Record<string, number>;
+  /** Sockets open right now, the stats request's own included. */
+  openSockets: number;
+  /** Body bytes written so far. */
+  bytesSent: number;
+  requests: number;
+}
+
+/** The hostile Streamable HTTP fixture (`dist/test/fixtures/hostile-http.js`): see its header for the tools. */
+export interface HostileHttpServer extends FixtureServer {
+  stats(): Promise<AdminStats & HostileStats>;
+}
+
+/** Starts the hostile Streamable HTTP fixture on 127.0.0.1. */
+export async function startHostileHttp(opts: StartOptions = {}): Promise<HostileHttpServer> {
+  return (await startFixture('hostile-http', ['--exit-with-stdin'], opts)) as HostileHttpServer;
 }
 
 /** Starts the legacy HTTP+SSE fixture (`dist/test/fixtures/sse-server.js`) on 127.0.0.1. */
