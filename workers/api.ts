@@ -5,10 +5,14 @@
  */
 import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpSyncError } from '../src/errors.js';
+import { suggest } from '../src/suggest.js';
 import type { RecoveryOptions, ServerCatalog, ServerConfig, ServerInfo } from '../src/protocol.js';
+import { ChildGroup } from './child-group.js';
 import { listAllPages } from './paginate.js';
+import { rpcMessage } from './classify.js';
 import { withRecovery } from './recovery.js';
 import { childSignal } from './signals.js';
+import type { ServerLog } from './server-log.js';
 import { ServerSession, type CallContext, type SessionHooks } from './session.js';
 
 /** How long `close()` waits for all servers together before giving up on the stragglers. */
@@ -20,13 +24,43 @@ function linkedContext(ctx: CallContext): CallContext {
   return { controller, signal: controller.signal, timeoutMs: ctx.timeoutMs };
 }
 
+/**
+ * The server says it has no such tool — a JSON-RPC error, or an `isError` result, as SDK servers
+ * answer — and its tool list agrees: UNKNOWN_TOOL, naming the listed tool that was probably meant
+ * and where to see them all. Undefined when the tool is listed (its own failure stands as is).
+ */
+function unknownTool(session: ServerSession, tool: string, said: string): McpSyncError | undefined {
+  const names = session.tools.map((listed) => listed.name);
+  if (names.includes(tool)) return undefined;
+  const guess = suggest(tool, names);
+  const hint = guess === undefined ? '' : `did you mean '${guess}'? `;
+  const message = `MCP server '${session.name}' has no tool '${tool}' (${hint}\`mcp-sync tools ${session.name}\` lists its tools). It said: ${rpcMessage(said)}`;
+  return new McpSyncError(ErrorCode.UNKNOWN_TOOL, message, {
+    server: session.name,
+    tool,
+    ...(guess !== undefined && { suggestion: guess }),
+  });
+}
+
+function firstText(result: CallToolResult): string {
+  const block = result.content.find((b) => b.type === 'text');
+  return block?.type === 'text' ? block.text : '';
+}
+
 export class HubApi {
   readonly #sessions = new Map<string, ServerSession>();
   #closed: Promise<void> | undefined;
 
-  constructor(servers: ServerConfig[], hubState: Int32Array, logDir: string, recovery: RecoveryOptions, hooks: SessionHooks) {
+  /** `logs` holds the stderr log of every stdio server. */
+  constructor(
+    servers: ServerConfig[],
+    hubState: Int32Array,
+    logs: ReadonlyMap<string, ServerLog>,
+    recovery: RecoveryOptions,
+    hooks: SessionHooks,
+  ) {
     servers.forEach((config, index) =>
-      this.#sessions.set(config.name, new ServerSession(config, index, hubState, logDir, recovery, hooks)),
+      this.#sessions.set(config.name, new ServerSession(config, index, hubState, logs.get(config.name), recovery, hooks)),
     );
   }
 
@@ -75,10 +109,20 @@ export class HubApi {
   }
 
   async callTool(server: string, tool: string, args: Record<string, unknown> | undefined, ctx: CallContext): Promise<CallToolResult> {
+    const session = this.#session(server);
     const params = args === undefined ? { name: tool } : { name: tool, arguments: args };
-    return (await withRecovery(this.#session(server), ctx, (client, options) =>
-      client.callTool(params, undefined, options),
-    )) as CallToolResult;
+    let result: CallToolResult;
+    try {
+      result = (await withRecovery(session, ctx, (client, options) => client.callTool(params, undefined, options))) as CallToolResult;
+    } catch (error) {
+      const rpcError = error instanceof McpSyncError && error.code === ErrorCode.RPC_ERROR;
+      throw (rpcError && unknownTool(session, tool, error.message)) || error;
+    }
+    if (result.isError === true) {
+      const unknown = unknownTool(session, tool, firstText(result));
+      if (unknown !== undefined) throw unknown;
+    }
+    return result;
   }
 
   async listResources(server: string, ctx: CallContext): Promise<Resource[]> {
@@ -112,10 +156,14 @@ export class HubApi {
     await withRecovery(this.#session(server), ctx, (client, options) => client.ping(options));
   }
 
-  /** Closes every server in parallel, bounded by {@link CLOSE_TIMEOUT_MS}. Idempotent. */
+  /**
+   * Closes every server in parallel and waits until every stdio child — abandoned connect
+   * attempts and replaced children included — has exited and been reaped, bounded by
+   * {@link CLOSE_TIMEOUT_MS} (the stop sequence ends in SIGKILL well within it). Idempotent.
+   */
   close(): Promise<void> {
     this.#closed ??= Promise.race([
-      Promise.allSettled([...this.#sessions.values()].map((session) => session.close())).then(() => undefined),
+      Promise.allSettled([...this.#sessions.values()].map((session) => session.close())).then(() => ChildGroup.stopAll()),
       new Promise<void>((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref()),
     ]);
     return this.#closed;

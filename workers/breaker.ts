@@ -5,6 +5,7 @@
  * re-opens it for another cooldown. A successful reconnect resets it.
  */
 import { ErrorCode, McpSyncError } from '../src/errors.js';
+import type { BreakerStatus } from '../src/protocol.js';
 
 /** Breaker settings; `now` is injectable so tests drive time without sleeping. */
 export interface BreakerOptions {
@@ -71,6 +72,13 @@ export class CircuitBreaker {
     this.#failures++;
     if (this.#probing || this.#failures >= this.#threshold) this.#openedAt = this.#now();
     this.#probing = false;
+  }
+
+  /** What `servers()` shows of the breaker: undefined while it is closed. */
+  status(): BreakerStatus | undefined {
+    if (this.#openedAt === undefined) return undefined;
+    const retryAt = this.#openedAt + this.#cooldownMs;
+    return { open: true, failures: this.#failures, retryAt: new Date(retryAt).toISOString(), halfOpen: this.#now() >= retryAt };
   }
 
   /** A call that said nothing about the server's health (interrupted) ends: free the probe slot. */

@@ -60,8 +60,9 @@ export async function withRecovery<T>(session: ServerSession, ctx: CallContext, 
   } catch (error) {
     const failure = error instanceof McpSyncError ? error : new McpSyncError(ErrorCode.INTERNAL, String(error), { server: session.name });
     // One incident is one failure: calls cut by a link the session is already replacing (a dead
-    // child takes every in-flight call with it) must not open the breaker on their own.
-    const healing = session.state === 'reconnecting' || session.generation !== attemptedOn;
+    // child takes every in-flight call with it) must not open the breaker on their own — unless
+    // the replacing has failed already (the server is down): then every call counts.
+    const healing = (session.state === 'reconnecting' && !session.reconnectFailing) || session.generation !== attemptedOn;
     if (BREAKER_FAILURES.has(failure.code) && !healing) session.breaker.failure();
     else if (healing) session.breaker.release();
     else if (failure.code === ErrorCode.RPC_ERROR) session.breaker.success();
@@ -80,7 +81,10 @@ function succeed<T>(session: ServerSession, result: T): T {
   return result;
 }
 
-/** A call that arrives while the server is reconnecting waits for the new session, bounded. */
+/**
+ * A call that arrives while the server is reconnecting waits for the new session, bounded — unless
+ * an attempt of this outage has failed already: then it fails now (NOT_CONNECTED, certain).
+ */
 async function awaitReconnect(session: ServerSession, ctx: CallContext, deadline: number): Promise<void> {
   if (session.state !== 'reconnecting') return;
   const waitMs = Math.min(session.recoveryWaitMs, deadline - Date.now());

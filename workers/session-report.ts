@@ -1,6 +1,6 @@
 /** How a session describes itself: its `servers()` row, and the error of a call that finds no session. */
 import { ErrorCode, McpSyncError, toWire } from '../src/errors.js';
-import type { ServerConfig, ServerInfo, ServerState } from '../src/protocol.js';
+import type { BreakerStatus, ServerConfig, ServerInfo, ServerState } from '../src/protocol.js';
 
 /** The `servers()` row; the last error only while not ready. */
 export function serverInfo(
@@ -9,9 +9,11 @@ export function serverInfo(
   tools: number,
   generation: number,
   error: McpSyncError | undefined,
+  breaker: BreakerStatus | undefined,
 ): ServerInfo {
   const info: ServerInfo = { name: config.name, transport: config.transport, state, tools, generation };
   if (state !== 'ready' && error !== undefined) info.error = toWire(error);
+  if (breaker !== undefined) info.breaker = breaker;
   return info;
 }
 

@@ -31,6 +31,11 @@ export class SessionState {
     if (newSession) this.#generation++;
     this.#state = state;
     this.#publish();
+    this.notify();
+  }
+
+  /** Wakes the in-worker waiters to re-check their conditions (something other than the state changed). */
+  notify(): void {
     for (const listener of [...this.#listeners]) listener();
   }
 

@@ -12,6 +12,7 @@ import type { RecoveryOptions, ServerConfig, ServerInfo, ServerState } from '../
 import { CircuitBreaker } from './breaker.js';
 import { classify, type AbortReason } from './classify.js';
 import { clientCapabilities, installClientHandlers, type ClientHandlers } from './client-handlers.js';
+import { connectFailure } from './connect-errors.js';
 import { InflightRequests } from './inflight.js';
 import { Keepalive } from './keepalive.js';
 import { probe, type ProbeMemory } from './probe.js';
@@ -19,6 +20,8 @@ import { ReconnectBudget } from './reconnect-budget.js';
 import { notConnectedError, serverInfo } from './session-report.js';
 import { SessionState } from './session-state.js';
 import { childSignal, sleep } from './signals.js';
+import type { ServerLog } from './server-log.js';
+import { StdioTransport } from './stdio-transport.js';
 import { ToolCatalog } from './tool-catalog.js';
 import { createTransport } from './transports.js';
 
@@ -55,12 +58,17 @@ export class ServerSession {
   readonly config: ServerConfig;
   readonly breaker: CircuitBreaker;
   readonly #shared: SessionState;
-  readonly #logDir: string;
+  /** A stdio server's stderr log. */
+  readonly #log: ServerLog | undefined;
   readonly #recovery: RecoveryOptions;
   readonly #hooks: SessionHooks;
   #client: Client | undefined;
   readonly #catalog = new ToolCatalog();
   #error: McpSyncError | undefined;
+  /** The last connect failed in a way another attempt cannot change (ENOENT, exit at start, 404). */
+  #permanent = false;
+  /** A reconnect attempt of the current outage has failed: callers stop waiting for it. */
+  #outageFailing = false;
   /** Aborts connects, backoff sleeps and probes when the hub closes. */
   readonly #closing = new AbortController();
   /** The reconnect in progress: many failing callers share it (single flight). */
@@ -74,11 +82,18 @@ export class ServerSession {
   #healthCheck: Promise<void> | undefined;
   readonly #inflight = new InflightRequests();
 
-  constructor(config: ServerConfig, index: number, hubState: Int32Array, logDir: string, recovery: RecoveryOptions, hooks: SessionHooks) {
+  constructor(
+    config: ServerConfig,
+    index: number,
+    hubState: Int32Array,
+    log: ServerLog | undefined,
+    recovery: RecoveryOptions,
+    hooks: SessionHooks,
+  ) {
     this.config = config;
     this.#shared = new SessionState(hubState, index);
     this.#keepalive = new Keepalive(config.keepaliveIntervalMs);
-    this.#logDir = logDir;
+    this.#log = log;
     this.#recovery = recovery;
     this.#hooks = hooks;
     this.#budget = new ReconnectBudget(recovery);
@@ -126,7 +141,7 @@ export class ServerSession {
       // No retry that could only start at or after the deadline: it would replace the real
       // failure (ENOENT, 401, refused) with a bare timeout.
       if (attempt >= this.#recovery.connectRetries || Date.now() + backoff >= deadline || this.#closing.signal.aborted) break;
-      if (this.#needsLogin()) break;
+      if (this.#hopeless()) break;
       await sleep(backoff, this.#closing.signal);
       if (this.#closing.signal.aborted) break; // closed during the backoff: no spawn after close()
       backoff = Math.min(backoff * 2, this.#recovery.maxBackoffMs);
@@ -152,7 +167,8 @@ export class ServerSession {
       this.#keepalive.touch();
       return result;
     } catch (error) {
-      throw classify(error, this.name, ctx.signal.aborted ? (ctx.signal.reason as AbortReason) : undefined);
+      const aborted = ctx.signal.aborted ? (ctx.signal.reason as AbortReason) : undefined;
+      throw classify(error, this.name, { aborted, hasSessionId: client.transport?.sessionId !== undefined });
     } finally {
       this.#inflight.settle(ctx.controller, client);
     }
@@ -186,8 +202,9 @@ export class ServerSession {
    */
   waitForSession(afterGeneration: number, waitMs: number, signal?: AbortSignal): Promise<boolean> {
     // A server that parked, failed or closed has no session coming, even while its reconnect
-    // promise is still settling.
-    const stillComing = (): boolean => this.state === 'reconnecting' || this.state === 'connecting';
+    // promise is still settling — and once an attempt of this outage failed (refused, timed out),
+    // the next comes only after a backoff: callers fail now rather than wait it out.
+    const stillComing = (): boolean => (this.state === 'reconnecting' || this.state === 'connecting') && !this.#outageFailing;
     return this.#shared.waitForNewer(afterGeneration, waitMs, stillComing, signal);
   }
 
@@ -206,8 +223,13 @@ export class ServerSession {
       .finally(() => (this.#healthCheck = undefined));
   }
 
+  /** True once a reconnect attempt of the current outage has failed: no session is imminent. */
+  get reconnectFailing(): boolean {
+    return this.state === 'reconnecting' && this.#outageFailing;
+  }
+
   info(): ServerInfo {
-    return serverInfo(this.config, this.state, this.#catalog.tools.length, this.generation, this.#error);
+    return serverInfo(this.config, this.state, this.#catalog.tools.length, this.generation, this.#error, this.breaker.status());
   }
 
   notConnected(): McpSyncError {
@@ -224,12 +246,14 @@ export class ServerSession {
     this.#shared.set('closed');
     this.#inflight.closeRetired();
     if (client !== undefined) this.#inflight.abandon(client, 'close'); // pending calls end CLOSED
+    // Waits until a stdio child and its group are gone (closing the same client twice shares one close).
     if (client !== undefined) await client.close();
     this.#shared.setPid(0);
   }
 
   async #reconnectLoop(cause: ReconnectCause): Promise<void> {
     this.#budget.beginOutage();
+    this.#outageFailing = false;
     this.#hooks.log(this.name, cause === 'expired' ? 'session expired; re-initialising' : 'connection lost; reconnecting');
     this.#dropClient(cause);
     this.#shared.set('reconnecting');
@@ -243,7 +267,9 @@ export class ServerSession {
         this.#hooks.log(this.name, `reconnected (session ${this.generation})`);
         return;
       }
-      if (this.#needsLogin()) break;
+      this.#outageFailing = true;
+      this.#shared.notify(); // callers waiting for this reconnect re-check, and stop waiting
+      if (this.#hopeless()) break;
     }
     if (this.state === 'closed') return;
     this.#hooks.log(
@@ -266,19 +292,23 @@ export class ServerSession {
   }
 
   /**
-   * The last connect failed for want of a login: retrying cannot help until the user logs in,
-   * so the server parks at once (its probe picks a new login up from the token file).
+   * The last connect failed in a way retrying cannot change: for want of a login (the probe picks
+   * a new login up from the token file), or a permanent failure (see connect-errors.ts). The
+   * server parks at once.
    */
-  #needsLogin(): boolean {
-    return this.#error?.code === ErrorCode.NEEDS_REAUTH;
+  #hopeless(): boolean {
+    return this.#permanent || this.#error?.code === ErrorCode.NEEDS_REAUTH;
   }
 
   /** Fresh transport + Client (the SDK cannot restart either), initialize, discover. */
   async #open(deadline: number): Promise<void> {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0)
-      throw new McpSyncError(ErrorCode.TIMEOUT, `MCP server '${this.name}' did not connect in time`, { server: this.name });
-    const transport = createTransport(this.config, this.#logDir, (pid) => this.#shared.setPid(pid));
+    this.#permanent = false;
+    if (deadline - Date.now() <= 0) throw connectFailure(undefined, this.config, undefined, true).error;
+    const transport = createTransport(this.config, {
+      log: this.#log,
+      report: (event) => this.#hooks.log(this.name, event),
+      onSpawn: (pid) => this.#shared.setPid(pid),
+    });
     const client = new Client(CLIENT_INFO, { capabilities: clientCapabilities(this.#hooks.handlers) });
     installClientHandlers(client, this.#hooks.handlers, this.name);
     const own = childSignal(this.#closing.signal);
@@ -292,9 +322,14 @@ export class ServerSession {
       await client.connect(transport, options());
       await this.#catalog.discover(client, options());
     } catch (error) {
-      await client.close().catch(() => undefined);
+      // A child that never became usable is ended without a grace for stdin EOF, in the
+      // background: the worker waits for it when it closes (child-group.ts), this attempt does not.
+      if (transport instanceof StdioTransport) void transport.abandon();
+      void client.close().catch(() => undefined);
       this.#shared.setPid(0);
-      throw error;
+      const failure = connectFailure(error, this.config, transport, Date.now() >= deadline);
+      this.#permanent = failure.permanent;
+      throw failure.error;
     } finally {
       own.dispose();
     }
