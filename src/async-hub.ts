@@ -11,15 +11,8 @@ import type { BroadcastChannel } from 'node:worker_threads';
 import { attachChannel } from './attach.js';
 import { ErrorCode, McpSyncError, fromWire } from './errors.js';
 import { ServerTable, type CallOptions, type PreparedRequest } from './operations.js';
-import {
-  HUB_WORKER,
-  WORKER_CLOSED,
-  WORKER_DEAD,
-  type CallerMessage,
-  type HubHandle,
-  type ReplyMessage,
-  type ServerInfo,
-} from './protocol.js';
+import { HUB_WORKER, type CallerMessage, type HubHandle, type ReplyMessage, type ServerInfo } from './protocol.js';
+import { WorkerState } from './worker-state.js';
 import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from './types.js';
 
 /** Longest single wait on the worker word while calls are pending. */
@@ -47,6 +40,7 @@ interface Pending {
 export class AsyncMcpHub {
   readonly #port: BroadcastChannel;
   readonly #state: Int32Array;
+  readonly #worker: WorkerState;
   readonly #table: ServerTable;
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
@@ -56,6 +50,7 @@ export class AsyncMcpHub {
   private constructor(port: BroadcastChannel, handle: HubHandle) {
     this.#port = port;
     this.#state = new Int32Array(handle.hubState);
+    this.#worker = new WorkerState(handle);
     this.#table = new ServerTable(handle.servers);
     this.#port.onmessage = (event) => this.#settle((event as unknown as { data: ReplyMessage }).data);
     // Keeps the process alive only while a promise is pending.
@@ -116,9 +111,7 @@ export class AsyncMcpHub {
     const request = prepare();
     const data = request.server === undefined ? undefined : { server: request.server };
     if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync client is closed', data);
-    const worker = Atomics.load(this.#state, HUB_WORKER);
-    if (worker === WORKER_DEAD) throw new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited', data);
-    if (worker === WORKER_CLOSED) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed', data);
+    this.#worker.assertAlive(request.server);
     const id = ++this.#nextId;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -144,15 +137,12 @@ export class AsyncMcpHub {
    */
   #watchWorker(): void {
     if (this.#watching || this.#closed) return;
-    const worker = Atomics.load(this.#state, HUB_WORKER);
-    if (worker === WORKER_DEAD || worker === WORKER_CLOSED) {
-      const error =
-        worker === WORKER_DEAD
-          ? new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited')
-          : new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed');
-      for (const [id, pending] of this.#pending) this.#fail(id, pending, error);
+    const gone = this.#worker.error();
+    if (gone !== undefined) {
+      for (const [id, pending] of this.#pending) this.#fail(id, pending, gone);
       return;
     }
+    const worker = this.#worker.value;
     if (this.#pending.size === 0) return;
     const waited = waitAsync(this.#state, HUB_WORKER, worker, WATCH_SLICE_MS);
     if (!waited.async) return void queueMicrotask(() => this.#watchWorker());

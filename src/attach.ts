@@ -7,16 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel } from 'node:worker_threads';
 import { ErrorCode, McpSyncError } from './errors.js';
-import {
-  HUB_WORKER,
-  SLOT_SIGNAL,
-  SLOT_WORDS,
-  WORKER_CLOSED,
-  WORKER_DEAD,
-  controlChannelName,
-  type AttachMessage,
-  type HubHandle,
-} from './protocol.js';
+import { SLOT_SIGNAL, SLOT_WORDS, controlChannelName, type AttachMessage, type HubHandle } from './protocol.js';
+import { WorkerState } from './worker-state.js';
 
 /** How long attaching waits for the worker to start serving the new channel. */
 export const ATTACH_TIMEOUT_MS = 10_000;
@@ -27,11 +19,12 @@ export const ATTACH_TIMEOUT_MS = 10_000;
  * @throws McpSyncError WORKER_EXITED, CLOSED, TIMEOUT
  */
 export function attachChannel(handle: HubHandle): { port: BroadcastChannel; slot: SharedArrayBuffer } {
-  const state = new Int32Array(handle.hubState);
+  checkHandle(handle);
+  const worker = new WorkerState(handle);
   const slot = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * SLOT_WORDS);
   const words = new Int32Array(slot);
   const message: AttachMessage = { channel: `mcp-sync:${handle.hubId}:${randomUUID()}`, slot };
-  assertRunning(state);
+  worker.assertAlive();
   const port = new BroadcastChannel(message.channel);
   const control = new BroadcastChannel(controlChannelName(handle.hubId));
   control.postMessage(message);
@@ -40,7 +33,7 @@ export function attachChannel(handle: HubHandle): { port: BroadcastChannel; slot
   while (Atomics.load(words, SLOT_SIGNAL) === 0) {
     const remaining = deadline - performance.now();
     try {
-      assertRunning(state);
+      worker.assertAlive();
       if (remaining <= 0)
         throw new McpSyncError(ErrorCode.TIMEOUT, `The mcp-sync I/O worker did not answer attach within ${ATTACH_TIMEOUT_MS} ms`);
     } catch (error) {
@@ -52,8 +45,39 @@ export function attachChannel(handle: HubHandle): { port: BroadcastChannel; slot
   return { port, slot };
 }
 
-function assertRunning(state: Int32Array): void {
-  const worker = Atomics.load(state, HUB_WORKER);
-  if (worker === WORKER_DEAD) throw new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited');
-  if (worker === WORKER_CLOSED) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed');
+/**
+ * A handle is the plain data of `hub.handle()`. The hub itself is the usual mistake: it cannot
+ * cross threads, and the error says what to pass instead.
+ * @throws McpSyncError INVALID_ARGUMENT
+ */
+function checkHandle(handle: unknown): asserts handle is HubHandle {
+  const value = handle as (Partial<HubHandle> & { handle?: unknown }) | null;
+  if (typeof value?.handle === 'function') {
+    throw new McpSyncError(
+      ErrorCode.INVALID_ARGUMENT,
+      'attach() takes a handle, not a hub: pass hub.handle() (plain data any thread can receive)',
+    );
+  }
+  const valid =
+    typeof value?.hubId === 'string' &&
+    value.hubState instanceof SharedArrayBuffer &&
+    value.failure instanceof SharedArrayBuffer &&
+    Array.isArray(value.servers);
+  if (!valid) {
+    throw new McpSyncError(
+      ErrorCode.INVALID_ARGUMENT,
+      `attach() takes the handle that hub.handle() returns (plain data), got ${describe(handle)}`,
+    );
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value !== 'object') return typeof value;
+  return `an object with keys ${
+    Object.keys(value)
+      .slice(0, 5)
+      .map((key) => `'${key}'`)
+      .join(', ') || 'none'
+  }`;
 }

@@ -5,16 +5,8 @@
  */
 import { receiveMessageOnPort, type BroadcastChannel, type MessagePort } from 'node:worker_threads';
 import { ErrorCode, McpSyncError, fromWire } from './errors.js';
-import {
-  HUB_WORKER,
-  SLOT_INTERRUPT,
-  SLOT_SIGNAL,
-  WORKER_CLOSED,
-  WORKER_DEAD,
-  type CallerMessage,
-  type Op,
-  type ReplyMessage,
-} from './protocol.js';
+import { SLOT_INTERRUPT, SLOT_SIGNAL, type CallerMessage, type HubHandle, type Op, type ReplyMessage } from './protocol.js';
+import { WorkerState } from './worker-state.js';
 
 /** No interrupt pending. Request ids start at 1, so 0 never names one. */
 const NO_INTERRUPT = 0;
@@ -51,15 +43,15 @@ export class Channel {
   readonly #port: MessagePort | BroadcastChannel;
   readonly #slot: Int32Array;
   readonly #slotBuffer: SharedArrayBuffer;
-  readonly #hubState: Int32Array;
+  readonly #worker: WorkerState;
   #nextId = 0;
   #closed = false;
 
-  constructor(port: MessagePort | BroadcastChannel, slot: SharedArrayBuffer, hubState: SharedArrayBuffer) {
+  constructor(port: MessagePort | BroadcastChannel, slot: SharedArrayBuffer, hub: Pick<HubHandle, 'hubState' | 'failure'>) {
     this.#port = port;
     this.#slot = new Int32Array(slot);
     this.#slotBuffer = slot;
-    this.#hubState = new Int32Array(hubState);
+    this.#worker = new WorkerState(hub);
     // The caller side never listens for 'message' (it drains with receiveMessageOnPort), so
     // the port must not keep the event loop alive: a script that forgets close() still exits.
     this.#port.unref();
@@ -71,7 +63,7 @@ export class Channel {
    */
   request(op: Op, args: unknown[], timeoutMs: number, server?: string): unknown {
     if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync client is closed', dataFor(server));
-    this.#assertWorkerAlive(server);
+    this.#worker.assertAlive(server);
     const id = ++this.#nextId;
     // An interrupt aimed at an earlier call must not hit this one.
     Atomics.store(this.#slot, SLOT_INTERRUPT, NO_INTERRUPT);
@@ -92,9 +84,9 @@ export class Channel {
       const seen = Atomics.load(this.#slot, SLOT_SIGNAL);
       let entry = receiveMessageOnPort(this.#port as MessagePort) as { message: ReplyMessage } | undefined;
       // The worker may have queued the reply just before it went: one last look, then give up.
-      if (entry === undefined && this.#workerGone()) {
+      if (entry === undefined && this.#worker.gone) {
         entry = receiveMessageOnPort(this.#port as MessagePort) as { message: ReplyMessage } | undefined;
-        if (entry === undefined) this.#assertWorkerAlive(server);
+        if (entry === undefined) this.#worker.assertAlive(server);
       }
       if (entry !== undefined) {
         const reply = entry.message;
@@ -153,17 +145,6 @@ export class Channel {
 
   #post(message: CallerMessage): void {
     this.#port.postMessage(message);
-  }
-
-  #workerGone(): boolean {
-    const worker = Atomics.load(this.#hubState, HUB_WORKER);
-    return worker === WORKER_DEAD || worker === WORKER_CLOSED;
-  }
-
-  #assertWorkerAlive(server: string | undefined): void {
-    const worker = Atomics.load(this.#hubState, HUB_WORKER);
-    if (worker === WORKER_DEAD) throw new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited', dataFor(server));
-    if (worker === WORKER_CLOSED) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed', dataFor(server));
   }
 }
 

@@ -8,7 +8,6 @@ import { BroadcastChannel, type Worker } from 'node:worker_threads';
 import { AsyncMcpHub } from './async-hub.js';
 import { attachChannel } from './attach.js';
 import { Channel, interrupt, type InterruptToken } from './channel.js';
-import { ErrorCode, McpSyncError } from './errors.js';
 import { ServerTable, checkTimeout, type CallOptions, type PreparedRequest } from './operations.js';
 import { killOrphansOnExit } from './orphans.js';
 import {
@@ -29,6 +28,7 @@ import {
 import { buildToolEntries, type ToolEntriesOptions, type ToolEntry } from './registry/entries.js';
 import { syncRegistry, type RegistrationChanges, type ToolRegistry } from './registry/register.js';
 import { spawnWorker, type StartOptions } from './start.js';
+import { WorkerState, closedError } from './worker-state.js';
 import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from './types.js';
 
 /** Extra time `start()` allows beyond the slowest server's connectTimeout. */
@@ -51,6 +51,7 @@ export class McpHub {
   readonly #channel: Channel;
   readonly #handle: HubHandle;
   readonly #state: Int32Array;
+  readonly #worker: WorkerState;
   readonly #table: ServerTable;
   readonly #owner: Owner | undefined;
   #async: AsyncMcpHub | undefined;
@@ -62,6 +63,7 @@ export class McpHub {
     this.#channel = channel;
     this.#handle = handle;
     this.#state = new Int32Array(handle.hubState);
+    this.#worker = new WorkerState(handle);
     this.#table = new ServerTable(handle.servers);
     this.#owner = owner;
   }
@@ -76,9 +78,9 @@ export class McpHub {
   static start(configOrPath: string | Record<string, unknown>, options: StartOptions = {}): McpHub {
     const spawned = spawnWorker(configOrPath, options);
     const servers = spawned.configs.map(({ name, timeoutMs, connectTimeoutMs, tools }) => ({ name, timeoutMs, connectTimeoutMs, tools }));
-    const handle: HubHandle = { hubId: spawned.hubId, hubState: spawned.hubState, servers };
+    const handle: HubHandle = { hubId: spawned.hubId, hubState: spawned.hubState, failure: spawned.failure, servers };
     const owner = { worker: spawned.worker, forgetOrphans: killOrphansOnExit(new Int32Array(spawned.hubState), servers.length) };
-    const hub = new McpHub(new Channel(spawned.port, spawned.slot, spawned.hubState), handle, owner);
+    const hub = new McpHub(new Channel(spawned.port, spawned.slot, handle), handle, owner);
     const slowest = Math.max(0, ...servers.map((server) => server.connectTimeoutMs));
     try {
       hub.#send({ op: 'start', args: [], timeoutMs: slowest + START_GRACE_MS });
@@ -97,7 +99,7 @@ export class McpHub {
    */
   static attach(handle: HubHandle): McpHub {
     const { port, slot } = attachChannel(handle);
-    const hub = new McpHub(new Channel(port, slot, handle.hubState), handle);
+    const hub = new McpHub(new Channel(port, slot, handle), handle);
     // A pool thread that ends without close() still detaches: the worker cannot see a
     // BroadcastChannel peer go, and would keep serving its channel forever.
     hub.#detachOnExit = () => hub.close();
@@ -132,7 +134,7 @@ export class McpHub {
 
   /** The same operations as promises, over the same worker (its own channel; made on first use). */
   get async(): AsyncMcpHub {
-    if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed');
+    if (this.#closed) throw closedError();
     this.#async ??= AsyncMcpHub.attach(this.#handle);
     return this.#async;
   }
@@ -159,10 +161,8 @@ export class McpHub {
       const state = SERVER_STATES[value] ?? 'closed';
       const remaining = deadline - performance.now();
       if (state === 'ready' || state === 'closed') return state;
-      if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync hub is closed', { server });
-      if (Atomics.load(this.#state, HUB_WORKER) === WORKER_DEAD) {
-        throw new McpSyncError(ErrorCode.WORKER_EXITED, 'The mcp-sync I/O worker exited', { server });
-      }
+      if (this.#closed) throw closedError(server);
+      if (this.#worker.value === WORKER_DEAD) this.#worker.assertAlive(server);
       if (remaining <= 0) return state;
       Atomics.wait(this.#state, word, value, remaining);
     }
@@ -319,13 +319,7 @@ export class McpHub {
   }
 
   #send(request: PreparedRequest): unknown {
-    if (this.#closed) {
-      throw new McpSyncError(
-        ErrorCode.CLOSED,
-        'This mcp-sync hub is closed',
-        request.server === undefined ? undefined : { server: request.server },
-      );
-    }
+    if (this.#closed) throw closedError(request.server);
     return this.#channel.request(request.op, request.args, request.timeoutMs, request.server);
   }
 }

@@ -29,6 +29,12 @@ interface ServerConfigBase {
   connectTimeoutMs: number;
   /** Interval of keepalive pings while idle, in ms (config: seconds). @default 180000 */
   keepaliveIntervalMs: number;
+  /**
+   * Largest answer taken from the server, in bytes (one JSON-RPC message). A larger answer fails
+   * its call with RESPONSE_TOO_LARGE without being read to the end; the session lives on.
+   * @default 67108864 (64 MiB)
+   */
+  maxResponseBytes: number;
   /** Tool filtering and utility switches. */
   tools: ToolFilter;
 }
@@ -113,6 +119,17 @@ export function eventsChannelName(hubId: string): string {
   return `mcp-sync:${hubId}:events`;
 }
 
+/** An open circuit breaker, as `servers()` shows it. */
+export interface BreakerStatus {
+  open: true;
+  /** Consecutive failures that opened it. */
+  failures: number;
+  /** When calls are let through again (one probe first), as an ISO 8601 time. */
+  retryAt: string;
+  /** The cooldown is over: the next call goes through as the probe. */
+  halfOpen: boolean;
+}
+
 /** One row of `hub.servers()`. */
 export interface ServerInfo {
   name: string;
@@ -124,6 +141,8 @@ export interface ServerInfo {
   generation: number;
   /** Why the server is not ready, when it is not. */
   error?: WireError;
+  /** Present while the server's circuit breaker is open: calls fail fast with CIRCUIT_OPEN until `retryAt`. */
+  breaker?: BreakerStatus;
 }
 
 /** Names of the operations of the worker's one API object. */
@@ -186,6 +205,8 @@ export function controlChannelName(hubId: string): string {
 export interface HubHandle {
   readonly hubId: string;
   readonly hubState: SharedArrayBuffer;
+  /** Why the worker died, once it has (see readWorkerFailure). */
+  readonly failure: SharedArrayBuffer;
   /** Names and deadlines of the servers, in config order — no credentials. */
   readonly servers: readonly ServerSummary[];
 }
@@ -229,6 +250,23 @@ export const WORKER_STARTING = 0;
 export const WORKER_RUNNING = 1;
 export const WORKER_DEAD = 2;
 export const WORKER_CLOSED = 3;
+
+/** Bytes of the worker's failure text: what a worker that died said, read by every caller thread. */
+export const WORKER_FAILURE_BYTES = 4_096;
+
+/** Writes why the worker died (UTF-8, cut to fit) where every caller can read it without a round trip. */
+export function writeWorkerFailure(buffer: SharedArrayBuffer, text: string): void {
+  const bytes = new TextEncoder().encode(text).subarray(0, buffer.byteLength - 4);
+  new Uint8Array(buffer, 4).set(bytes);
+  Atomics.store(new Int32Array(buffer, 0, 1), 0, bytes.length);
+}
+
+/** What the worker said when it died, or '' (it has not, or said nothing). */
+export function readWorkerFailure(buffer: SharedArrayBuffer): string {
+  const length = Atomics.load(new Int32Array(buffer, 0, 1), 0);
+  // TextDecoder refuses views of shared memory: copy the bytes out first.
+  return new TextDecoder().decode(new Uint8Array(buffer, 4, length).slice());
+}
 
 /** Index of a server's first word in the hub state array. */
 export function serverWord(index: number, word: number): number {
@@ -283,11 +321,17 @@ export interface WorkerInit {
   servers: ServerConfig[];
   /** The hub state buffer (see HUB_*). */
   hubState: SharedArrayBuffer;
+  /** Where the worker writes why it died (see writeWorkerFailure). */
+  failure: SharedArrayBuffer;
+  /** The child guard's pipe (src/orphans.ts), a process-wide descriptor; -1 when there is none. */
+  guardFd: number;
   /** The hub's own channel: its port and slot. */
   port: MessagePort;
   slot: SharedArrayBuffer;
   /** Directory for stdio servers' stderr logs. */
   logDir: string;
+  /** How many directories above `logDir` mcp-sync made itself (the default's `mcp-sync-<uid>`): checked as strictly. */
+  logDirOwnParents: number;
   recovery: RecoveryOptions;
   /** Where recovery events are logged: 'stderr', a file path, or null. */
   eventLog: string | null;

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { loadConfig } from './config.js';
+import { startChildGuard } from './orphans.js';
 import { ErrorCode, McpSyncError } from './errors.js';
 import {
   DEFAULT_RECOVERY,
@@ -17,6 +18,7 @@ import {
   SLOT_SIGNAL,
   SLOT_WORDS,
   WORKER_DEAD,
+  WORKER_FAILURE_BYTES,
   WORKER_RUNNING,
   WORKER_STARTING,
   type RecoveryOptions,
@@ -25,8 +27,13 @@ import {
 } from './protocol.js';
 
 const WORKER_URL = new URL('../workers/io-worker.js', import.meta.url);
-/** Default directory of stdio servers' stderr logs. */
-export const DEFAULT_LOG_DIR = join(tmpdir(), 'mcp-sync', 'logs');
+/** Preloaded into the worker before anything else: its exit hook (see workers/boot.ts). */
+const BOOT_URL = new URL('../workers/boot.js', import.meta.url);
+/**
+ * Default directory of stdio servers' stderr logs: one per user (`mcp-sync-<uid>`), so that no
+ * one else can have made it first in a shared temporary directory.
+ */
+export const DEFAULT_LOG_DIR = join(tmpdir(), `mcp-sync-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`, 'logs');
 
 /** Options of `McpHub.start`. */
 export interface StartOptions {
@@ -56,6 +63,7 @@ export interface SpawnedWorker {
   worker: Worker;
   configs: ServerConfig[];
   hubState: SharedArrayBuffer;
+  failure: SharedArrayBuffer;
   port: MessagePort;
   slot: SharedArrayBuffer;
 }
@@ -65,27 +73,34 @@ export function spawnWorker(configOrPath: string | Record<string, unknown>, opti
   const configs = loadConfig(configOrPath, options.env).filter((config) => config.enabled);
   const hubId = randomUUID();
   const hubState = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (HUB_HEADER_WORDS + SERVER_WORDS * configs.length));
+  const failure = new SharedArrayBuffer(WORKER_FAILURE_BYTES);
   const slot = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * SLOT_WORDS);
   const { port1, port2 } = new MessageChannel();
   const logDir = options.logDir ?? DEFAULT_LOG_DIR;
+  const guard = configs.some((config) => config.transport === 'stdio') ? startChildGuard() : undefined;
   const init: WorkerInit = {
     hubId,
     servers: configs,
     hubState,
+    failure,
+    guardFd: guard?.fd ?? -1,
     port: port2,
     slot,
     logDir,
+    logDirOwnParents: options.logDir === undefined ? 1 : 0,
     recovery: recoveryOptions(options.recovery),
     eventLog: options.eventLog === false ? null : (options.eventLog ?? join(logDir, 'mcp-sync.log')),
     handlers: options.handlers === undefined ? null : handlersUrl(options.handlers),
     debugOps: process.env['MCP_SYNC_DEBUG_OPS'] === '1',
   };
-  const worker = new Worker(WORKER_URL, { workerData: init, transferList: [port2] });
+  const worker = new Worker(WORKER_URL, { workerData: init, transferList: [port2], execArgv: workerExecArgv(process.execArgv) });
   const state = new Int32Array(hubState);
   const slotWords = new Int32Array(slot);
   // Seen only when this thread is not blocked (e.g. a pool thread is waiting while this one
   // idles); a blocked caller is woken by the worker's own exit hook, or by its deadline.
   worker.on('exit', () => {
+    // Only now, with no worker left to write to it, may the guard's pipe be closed.
+    guard?.stop();
     Atomics.compareExchange(state, HUB_WORKER, WORKER_STARTING, WORKER_DEAD);
     Atomics.compareExchange(state, HUB_WORKER, WORKER_RUNNING, WORKER_DEAD);
     Atomics.add(slotWords, SLOT_SIGNAL, 1);
@@ -95,7 +110,35 @@ export function spawnWorker(configOrPath: string | Record<string, unknown>, opti
   // listener it would crash this process instead.
   worker.on('error', () => undefined);
   worker.unref();
-  return { hubId, worker, configs, hubState, port: port1, slot };
+  return { hubId, worker, configs, hubState, failure, port: port1, slot };
+}
+
+/** Host flags a worker keeps, taking a value: loaders and module resolution. */
+const KEPT_WITH_VALUE = new Set(['--import', '--require', '-r', '--conditions', '-C', '--loader', '--experimental-loader']);
+/** Host flags a worker keeps, alone: how modules are read and how errors are shown. */
+const KEPT_ALONE =
+  /^--(?:(?:no-)?experimental-[a-z-]+|enable-source-maps|no-warnings|no-deprecation|trace-warnings|trace-deprecation|trace-uncaught|preserve-symlinks(?:-main)?)$/;
+
+/**
+ * The worker's execArgv, built on purpose rather than inherited: the host's loaders and module
+ * flags (`--import`, `--require`, `--conditions`, `--experimental-*` …) are kept, so that a host
+ * run under tsx or with a custom loader still works; flags that make no sense for our worker or
+ * that a worker refuses (`--input-type`, `--eval`, `--inspect`, `--max-old-space-size` …) are
+ * dropped. The boot hook goes first, ahead of every loader.
+ */
+export function workerExecArgv(hostArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < hostArgv.length; i++) {
+    const arg = hostArgv[i]!;
+    const [flag = arg] = arg.split('=', 1);
+    if (KEPT_WITH_VALUE.has(flag)) {
+      if (arg.includes('=')) kept.push(arg);
+      else if (i + 1 < hostArgv.length) kept.push(arg, hostArgv[++i]!);
+    } else if (KEPT_ALONE.test(flag) && !arg.startsWith('--experimental-default-type')) {
+      kept.push(arg);
+    }
+  }
+  return ['--import', BOOT_URL.href, ...kept];
 }
 
 /** A file URL for the worker's import(), whatever form the path came in. */

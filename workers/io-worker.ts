@@ -3,14 +3,14 @@
  * their channels while it answers. It never blocks itself (no Atomics.wait here).
  */
 import { BroadcastChannel, workerData } from 'node:worker_threads';
-import { ErrorCode, McpSyncError, toWire } from '../src/errors.js';
+// First, before anything that could fail: the exit hook that wakes every caller (boot.ts is also
+// preloaded with --import, ahead of the host's loaders; this import is then the same module).
+import { slots, wake } from './boot.js';
+import { ErrorCode, McpSyncError, registerSecretValues, secretValuesOf, toWire } from '../src/errors.js';
 import {
   HUB_WORKER,
-  SLOT_SIGNAL,
   WORKER_CLOSED,
-  WORKER_DEAD,
   WORKER_RUNNING,
-  WORKER_STARTING,
   controlChannelName,
   eventsChannelName,
   type AttachMessage,
@@ -20,29 +20,22 @@ import {
   type WorkerInit,
 } from '../src/protocol.js';
 import type { HubApi } from './api.js';
+import { useChildGuard } from './reaper.js';
+import type { ServerLog } from './server-log.js';
 import type { CallContext } from './session.js';
 
 const init = workerData as WorkerInit;
 const hubState = new Int32Array(init.hubState);
-const slots: Int32Array[] = [];
-
-// Whatever ends this thread — close, an uncaught exception, process.exit — wakes every blocked
-// caller: they see WORKER_DEAD instead of sleeping until their deadline.
-// A worker that exits after close() is CLOSED, not DEAD: callers then see CLOSED.
-process.on('exit', () => {
-  Atomics.compareExchange(hubState, HUB_WORKER, WORKER_STARTING, WORKER_DEAD);
-  Atomics.compareExchange(hubState, HUB_WORKER, WORKER_RUNNING, WORKER_DEAD);
-  for (const slot of slots) wake(slot);
-  // Threads sleeping on the worker word (the async façade) or on a server's state word
-  // (waitForReady) must wake too: every word of the hub state.
-  for (let word = 0; word < hubState.length; word++) Atomics.notify(hubState, word);
-});
-slots.push(new Int32Array(init.slot));
+useChildGuard(init.guardFd);
+// Configured secrets are redacted by value in every error and log line this thread writes.
+registerSecretValues(secretValuesOf(init.servers));
 
 // Loaded after the exit hook is in place, so that even a failure to load the SDK wakes the
 // hub's blocked start() at once with WORKER_EXITED.
 const { HubApi: Api } = await import('./api.js');
 const { createEventLog } = await import('./event-log.js');
+const { ServerLog: Log } = await import('./server-log.js');
+const { secureLogDir } = await import('./log-files.js');
 // Events (tool list changes) go to every thread that listens, whichever it is.
 const events = new BroadcastChannel(eventsChannelName(init.hubId));
 events.unref();
@@ -53,19 +46,29 @@ const handlers = await loadClientHandlers(init.handlers).catch((error: unknown) 
   startError = new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot load the handlers module ${init.handlers}: ${String(error)}`);
   return {};
 });
-// Likewise an event log that cannot be opened (a directory that cannot be created).
+// Likewise an event log or a stderr log that cannot be opened (or must not be: see log-files.ts).
 let log: ReturnType<typeof createEventLog> = () => undefined;
 try {
   log = createEventLog(init.eventLog);
 } catch (error) {
-  startError = new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot open the event log ${String(init.eventLog)}: ${String(error)}`);
+  startError = new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot open the event log ${String(init.eventLog)}: ${messageOf(error)}`);
+}
+const logs = new Map<string, ServerLog>();
+try {
+  const stdio = init.servers.filter((config) => config.transport === 'stdio');
+  if (stdio.length > 0) secureLogDir(init.logDir, init.logDirOwnParents);
+  for (const config of stdio) logs.set(config.name, new Log(init.logDir, config.name));
+} catch (error) {
+  startError = new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot write the servers' stderr logs: ${messageOf(error)}`, {
+    logDir: init.logDir,
+  });
 }
 const hooks = {
   log,
   handlers,
   toolsChanged: (server: string) => events.postMessage({ type: 'toolsChanged', server } satisfies HubEvent),
 };
-const api: HubApi = new Api(init.servers, hubState, init.logDir, init.recovery, hooks);
+const api: HubApi = new Api(init.servers, hubState, logs, init.recovery, hooks);
 type Method = (...args: unknown[]) => unknown;
 
 /** One caller channel's worker end: the hub's own MessagePort, or an attached thread's BroadcastChannel. */
@@ -170,7 +173,6 @@ async function dispatch(
   }
 }
 
-function wake(slot: Int32Array): void {
-  Atomics.add(slot, SLOT_SIGNAL, 1);
-  Atomics.notify(slot, SLOT_SIGNAL);
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
