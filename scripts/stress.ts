@@ -20,6 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   McpHub,
   executionBounds,
+  returnedCalls,
   runStress,
   type CallToolResult,
   type JsonObject,
@@ -61,7 +62,7 @@ interface Phase {
 function check(phase: Omit<Phase, 'violations'>): Phase {
   const { report: r, planned, executed } = phase;
   const violations: string[] = [];
-  const returned = r.ok + r.mismatched + Object.values(r.errors).reduce((a, b) => a + b, 0);
+  const returned = returnedCalls(r);
   if (r.calls !== returned + r.unfinished || r.calls !== planned)
     violations.push(`accounting: ${r.calls} calls, ${returned} returned, ${planned} planned`);
   if (r.mismatched > 0) violations.push(`${r.mismatched} replies did not match their request`);

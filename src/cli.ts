@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseCommandLine } from './cli/args.js';
-import { findCommand, type Command } from './cli/commands.js';
+import { COMMANDS, findCommand, type Command } from './cli/commands.js';
+import { suggest } from './suggest.js';
 import { createContext } from './cli/context.js';
 import { commandHelp, mainHelp } from './cli/help.js';
 import { ExitCode, Output, usageError } from './cli/output.js';
@@ -45,8 +46,15 @@ async function main(argv: string[]): Promise<ExitCode> {
 
 function known(name: string): Command {
   const command = findCommand(name);
-  if (command === undefined) throw usageError(`unknown command '${name}'`);
-  return command;
+  if (command !== undefined) return command;
+  const guess = suggest(
+    name,
+    COMMANDS.map((c) => c.name),
+  );
+  throw usageError(
+    `unknown command '${name}'${guess === undefined ? '' : ` — did you mean '${guess}'?`}`,
+    'See `mcp-sync --help` for the commands.',
+  );
 }
 
 function usage(command: Command, message: string): Error {

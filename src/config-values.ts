@@ -4,6 +4,7 @@
  * the server and the key. Values of secret keys never appear in a message.
  */
 import { ErrorCode, McpSyncError } from './errors.js';
+import { suggest } from './suggest.js';
 
 /** hermes writes these keys in snake_case; the other keys are one word in both conventions. */
 export const snake = (name: string): string => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
@@ -65,29 +66,6 @@ export function unknownKey(ctx: Ctx, path: string, key: string, known: readonly 
   const suggestion = suggest(key, known);
   const hint = suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`;
   return fail(ctx, path, `unknown key '${path}'${hint}`, suggestion === undefined ? {} : { suggestion });
-}
-
-/** The known key closest to `key`: the same but for case, `_` and `-`, or within 2 edits. */
-function suggest(key: string, known: readonly string[]): string | undefined {
-  const norm = (name: string): string => name.toLowerCase().replace(/[_-]/g, '');
-  let best: { name: string; distance: number } | undefined;
-  for (const name of known) {
-    const distance = editDistance(norm(key), norm(name));
-    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
 }
 
 export function fail(ctx: Ctx, key: string, problem: string, extra: Obj = {}): never {

@@ -37,6 +37,10 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 60_000;
 export const DEFAULT_KEEPALIVE_INTERVAL_MS = 180_000;
 /** Smallest accepted `keepaliveInterval`, in ms (5 s): faster pings only add load. */
 export const MIN_KEEPALIVE_INTERVAL_MS = 5_000;
+/** Largest answer taken from a server when it sets no `maxResponseBytes` (64 MiB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** `maxResponseBytes` may not exceed 512 MiB: V8 cannot make a string much longer than that. */
+export const MAX_RESPONSE_BYTES_LIMIT = 512 * 1024 * 1024;
 
 /** setTimeout fires at once for delays above 2^31 - 1 ms, so longer durations are refused. */
 const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
@@ -50,10 +54,10 @@ const TRANSPORTS: Record<string, ServerConfig['transport']> = {
 const STDIO_KEYS = ['command', 'args', 'env', 'cwd'];
 const HTTP_KEYS = ['url', 'headers', 'auth', 'oauth'];
 /** Canonical keys of an entry, suggested on typos; the last four are other clients' and ignored. */
-const COMMON_KEYS = 'transport type enabled disabled timeout connectTimeout keepaliveInterval tools';
+const COMMON_KEYS = 'transport type enabled disabled timeout connectTimeout keepaliveInterval maxResponseBytes tools';
 const ENTRY_KEYS = [...STDIO_KEYS, ...HTTP_KEYS, ...`${COMMON_KEYS} autoApprove alwaysAllow description sampling`.split(' ')];
 const TOOLS_KEYS = ['include', 'exclude', 'resources', 'prompts'];
-const ENTRY_ALIASES = ['connectTimeout', 'keepaliveInterval'].map(snake);
+const ENTRY_ALIASES = ['connectTimeout', 'keepaliveInterval', 'maxResponseBytes'].map(snake);
 
 /**
  * Loads and validates the configuration of every MCP server, in file order. Disabled servers
@@ -114,6 +118,7 @@ function parseServer(ctx: Ctx, raw: unknown, listKey: string): ServerConfig {
     timeoutMs: seconds(ctx, raw, 'timeout', DEFAULT_CALL_TIMEOUT_MS, 0),
     connectTimeoutMs: seconds(ctx, raw, 'connectTimeout', DEFAULT_CONNECT_TIMEOUT_MS, 0),
     keepaliveIntervalMs: seconds(ctx, raw, 'keepaliveInterval', DEFAULT_KEEPALIVE_INTERVAL_MS, MIN_KEEPALIVE_INTERVAL_MS),
+    maxResponseBytes: byteCount(ctx, raw, 'maxResponseBytes', DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES_LIMIT),
     tools: parseTools(ctx, raw['tools']),
   };
   if (transport === 'stdio') {
@@ -188,6 +193,18 @@ function seconds(ctx: Ctx, raw: Obj, name: string, defaultMs: number, minMs: num
   if (value * 1000 < minMs) fail(ctx, key, `'${key}' must be at least ${minMs / 1000} seconds, got ${value}`);
   if (value > MAX_SECONDS) fail(ctx, key, `'${key}' must be at most ${MAX_SECONDS} seconds (about 24 days), got ${value}`);
   return Math.max(1, Math.round(value * 1000));
+}
+
+/** An entry's size in bytes: a positive whole number up to `max`. */
+function byteCount(ctx: Ctx, raw: Obj, name: string, defaultBytes: number, max: number): number {
+  const found = pick(ctx, raw, name);
+  if (found === undefined) return defaultBytes;
+  const [key, value] = found;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    return fail(ctx, key, `'${key}' must be a positive whole number of bytes, got ${show(value)}`);
+  }
+  if (value > max) fail(ctx, key, `'${key}' must be at most ${max} bytes (512 MiB), got ${value}`);
+  return value;
 }
 
 /** One of `args`: a string (may be empty), or a number, stringified. */

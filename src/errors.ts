@@ -1,7 +1,7 @@
 import { redactSecrets } from './redact.js';
 
 // Shared with workers/ through this file (workers import only errors.ts and protocol.ts).
-export { redactSecrets };
+export { redactSecrets, registerSecretValues, secretValuesOf } from './redact.js';
 
 /**
  * Error codes and the one error class of mcp-sync. Shared by the caller side (`src/`) and the
@@ -14,6 +14,11 @@ export { redactSecrets };
 export const ErrorCode = {
   /** The server name is not in the configuration (or the server is disabled). */
   UNKNOWN_SERVER: 'UNKNOWN_SERVER',
+  /**
+   * The server has no tool of that name: it is not in the server's tool list and the server said so.
+   * `data.suggestion` holds the listed tool that was probably meant.
+   */
+  UNKNOWN_TOOL: 'UNKNOWN_TOOL',
   /** The server is configured but has no live session (it failed to connect or is reconnecting). */
   NOT_CONNECTED: 'NOT_CONNECTED',
   /** The call did not answer before its deadline; the request was cancelled. */
@@ -40,6 +45,8 @@ export const ErrorCode = {
   CIRCUIT_OPEN: 'CIRCUIT_OPEN',
   /** The connection broke mid-call: the server may or may not have executed it. Not retried. */
   OUTCOME_UNCERTAIN: 'OUTCOME_UNCERTAIN',
+  /** The server's answer was larger than its `maxResponseBytes`; it was not read (the call did run). */
+  RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
   /** A bug in mcp-sync or an unexpected failure; the message says what happened. */
   INTERNAL: 'INTERNAL',
 } as const;
@@ -59,6 +66,16 @@ export interface McpSyncErrorData {
   [key: string]: unknown;
 }
 
+/** Longest error message kept: a server's 100 MB error page must not become a 100 MB message. */
+export const MAX_MESSAGE_CHARS = 4_096;
+
+/** `message`, cut to {@link MAX_MESSAGE_CHARS} with a note of how much was left out. */
+export function capMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  const keep = MAX_MESSAGE_CHARS - 64;
+  return `${message.slice(0, keep)} … (${message.length - keep} more characters omitted)`;
+}
+
 /** The error every mcp-sync method throws. `code` is stable; `message` is for people. */
 export class McpSyncError extends Error {
   override name = 'McpSyncError';
@@ -66,7 +83,7 @@ export class McpSyncError extends Error {
   readonly data: McpSyncErrorData | undefined;
 
   constructor(code: ErrorCode, message: string, data?: McpSyncErrorData, options?: { cause?: unknown }) {
-    super(message, options);
+    super(capMessage(message), options);
     this.code = code;
     this.data = data;
   }
@@ -94,7 +111,7 @@ export function toWire(error: unknown): WireError {
     return wire;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { code: ErrorCode.INTERNAL, name: 'McpSyncError', message: redactSecrets(message) };
+  return { code: ErrorCode.INTERNAL, name: 'McpSyncError', message: redactSecrets(capMessage(message)) };
 }
 
 /** Rebuilds an McpSyncError from its wire form; an unknown code becomes INTERNAL. */

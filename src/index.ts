@@ -43,6 +43,7 @@ export type {
 export {
   runStress,
   executionBounds,
+  returnedCalls,
   DEFAULT_STRESS_GRACE_MS,
   DEFAULT_FAULT_INTERVAL_MS,
   type StressOptions,

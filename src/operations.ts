@@ -5,6 +5,7 @@
  */
 import { DEFAULT_CALL_TIMEOUT_MS } from './config.js';
 import { ErrorCode, McpSyncError } from './errors.js';
+import { assertJson } from './json-check.js';
 import type { Op, ServerSummary } from './protocol.js';
 import type { JsonObject } from './types.js';
 
@@ -68,6 +69,7 @@ export class ServerTable {
     if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
       throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Arguments of tool '${tool}' on '${server}' must be a JSON object`, { server });
     }
+    if (args !== undefined) assertJson(args, `args of tool '${tool}'`, server);
     return this.request('callTool', server, [server, tool, args], options);
   }
 

@@ -11,10 +11,13 @@ import { McpHub } from './hub.js';
 import type { HubHandle } from './protocol.js';
 import type { CallToolResult, JsonObject } from './types.js';
 
-/** Outcome columns: every error code, then `TOOL_ERROR` (an `isError` result), then `OTHER` (not an McpSyncError). */
-export const OUTCOME_CODES: readonly string[] = [...Object.values(ErrorCode), 'TOOL_ERROR', 'OTHER'];
-const TOOL_ERROR = OUTCOME_CODES.indexOf('TOOL_ERROR');
-const OTHER = OUTCOME_CODES.indexOf('OTHER');
+/** Outcome columns: every error code, then an `isError` result, then a throw that is not an McpSyncError. */
+const ERROR_CODES: readonly string[] = Object.values(ErrorCode);
+const TOOL_ERROR = ERROR_CODES.length;
+const OTHER = ERROR_CODES.length + 1;
+const OUTCOMES = ERROR_CODES.length + 2;
+/** The key of an `isError` result's sample message in {@link ThreadSamples}. */
+export const TOOL_ERROR_SAMPLE = 'isError';
 
 /**
  * Control words shared by the runner and every thread: NEXT, the next call number to claim
@@ -31,7 +34,7 @@ const CONTROL_WORDS = 5;
  * entry; then the histogram of successful calls' latencies.
  */
 export const REGION = { CALL_START: 0, OK: 1, MISMATCHED: 2, HUNG: 3, MAX_US: 4, ERRORS: 5 } as const;
-const HIST = REGION.ERRORS + OUTCOME_CODES.length;
+const HIST = REGION.ERRORS + OUTCOMES;
 
 // The histogram (HDR-like): exact 1 µs buckets below 64 µs, then 64 buckets per power of two
 // up to 2^31 µs (~36 min), so any latency is kept within ~1.6 % in a fixed 1,664 counters.
@@ -96,15 +99,27 @@ export class StressMemory {
     return n;
   }
 
-  /** Failed calls by outcome code, leaving out codes that never happened. */
+  /** Calls that threw an McpSyncError, by code, leaving out codes that never happened. */
   errors(): Record<string, number> {
-    const entries = OUTCOME_CODES.map((code, c) => [code, this.sum(REGION.ERRORS + c)] as const);
+    const entries = ERROR_CODES.map((code, c) => [code, this.sum(REGION.ERRORS + c)] as const);
     return Object.fromEntries(entries.filter(([, n]) => n > 0));
   }
 
-  /** Calls that returned and did not succeed: errors and mismatches. */
+  /** Calls answered with an `isError` result. */
+  toolErrors(): number {
+    return this.sum(REGION.ERRORS + TOOL_ERROR);
+  }
+
+  /** Calls that threw something other than an McpSyncError. */
+  otherErrors(): number {
+    return this.sum(REGION.ERRORS + OTHER);
+  }
+
+  /** Calls that returned and did not succeed: errors, tool errors and mismatches. */
   failed(): number {
-    return Object.values(this.errors()).reduce((a, b) => a + b, 0) + this.sum(REGION.MISMATCHED);
+    let n = this.sum(REGION.MISMATCHED);
+    for (let c = 0; c < OUTCOMES; c++) n += this.sum(REGION.ERRORS + c);
+    return n;
   }
 
   /** Marks a call in flight (`true`) or none on the thread owning `region`. */
@@ -181,8 +196,15 @@ function revive<T>(source: string): T {
   return new Function('__name', `"use strict"; return (${source});`)((fn: unknown) => fn) as T;
 }
 
-/** The piscina task: attach once, then call until the budget is spent or the runner says stop. */
-export default function runStressThread(task: StressTask): void {
+/** The first message this thread saw per error code (and for an `isError` result, under {@link TOOL_ERROR_SAMPLE}). */
+export type ThreadSamples = Record<string, string>;
+
+/** How much of a sample message is kept. */
+const SAMPLE_CHARS = 300;
+
+/** The piscina task: attach once, then call until the budget is spent or the runner says stop. Returns its samples. */
+export default function runStressThread(task: StressTask): ThreadSamples {
+  const samples: ThreadSamples = {};
   const memory = new StressMemory(task.memory);
   const { control } = memory;
   const region = memory.region(task.index);
@@ -206,25 +228,39 @@ export default function runStressThread(task: StressTask): void {
       }
       const i = Atomics.add(control, CONTROL.NEXT, 1);
       if (task.total >= 0 && i >= task.total) break;
-      callOnce(client, task, region, i, makeArgs(i), verify);
+      callOnce(client, task, region, i, makeArgs(i), verify, samples);
     }
   } finally {
     memory.mark(region, false);
     client.close();
   }
+  return samples;
 }
 
 /** Makes call `i` and records its outcome and latency in `region`. */
-function callOnce(client: McpHub, task: StressTask, region: Int32Array, i: number, args: JsonObject, verify: Verify | undefined): void {
+function callOnce(
+  client: McpHub,
+  task: StressTask,
+  region: Int32Array,
+  i: number,
+  args: JsonObject,
+  verify: Verify | undefined,
+  samples: ThreadSamples,
+): void {
   const started = performance.now();
   let column: number;
   try {
     const result = client.callTool(task.server, task.tool, args, { timeoutMs: task.timeoutMs });
-    if (result.isError === true) column = REGION.ERRORS + TOOL_ERROR;
-    else column = verify === undefined || matches(verify, result, args, i) ? REGION.OK : REGION.MISMATCHED;
+    if (result.isError === true) {
+      column = REGION.ERRORS + TOOL_ERROR;
+      samples[TOOL_ERROR_SAMPLE] ??= firstText(result).slice(0, SAMPLE_CHARS);
+    } else {
+      column = verify === undefined || matches(verify, result, args, i) ? REGION.OK : REGION.MISMATCHED;
+    }
   } catch (error) {
-    const code = error instanceof McpSyncError ? OUTCOME_CODES.indexOf(error.code) : -1;
+    const code = error instanceof McpSyncError ? ERROR_CODES.indexOf(error.code) : -1;
     column = REGION.ERRORS + (code < 0 ? OTHER : code);
+    samples[code < 0 ? 'other' : (error as McpSyncError).code] ??= String((error as Error)?.message ?? error).slice(0, SAMPLE_CHARS);
   }
   const us = (performance.now() - started) * 1000;
   Atomics.add(region, column, 1);
@@ -237,6 +273,11 @@ function callOnce(client: McpHub, task: StressTask, region: Int32Array, i: numbe
   // The channel ends every call at its deadline: a call returning later than that plus the grace
   // means a deadline was not enforced.
   if (us > (task.timeoutMs + task.graceMs) * 1000) Atomics.add(region, REGION.HUNG, 1);
+}
+
+function firstText(result: CallToolResult): string {
+  const block = result.content.find((b) => b.type === 'text');
+  return block?.type === 'text' ? block.text : '';
 }
 
 function matches(verify: Verify, result: CallToolResult, args: JsonObject, i: number): boolean {

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, McpSyncError } from './errors.js';
 import type { McpHub } from './hub.js';
-import { CONTROL, REGION, StressMemory, type StressTask } from './stress-thread.js';
+import { CONTROL, REGION, StressMemory, type StressTask, type ThreadSamples } from './stress-thread.js';
 import type { CallToolResult, JsonObject } from './types.js';
 
 /** How often the runner samples memory, reports progress and looks for hung calls. */
@@ -49,7 +49,7 @@ export interface StressOptions {
   args?: JsonObject | ((i: number) => JsonObject);
   /**
    * Whether a reply answers its request (e.g. echoes the call's unique token); self-contained, sent as
-   * source like `args`. An `isError` result is error `TOOL_ERROR` first. @default any non-error result
+   * source like `args`. An `isError` result counts as a tool error, whatever this says. @default any non-error result
    */
   verify?: (result: CallToolResult, args: JsonObject, i: number) => boolean;
   /** Caller threads (the piscina pool's size). */
@@ -76,8 +76,14 @@ export interface StressReport {
   calls: number;
   /** Calls whose result matched their request. */
   ok: number;
-  /** Failed calls by error code, plus `TOOL_ERROR` (an `isError` result) and `OTHER` (not an McpSyncError). */
-  errors: Record<string, number>;
+  /** Calls that threw an McpSyncError, by its code (only codes that happened). */
+  errors: Partial<Record<ErrorCode, number>>;
+  /** Calls the tool answered with `isError: true`: the tool ran and reported a failure. */
+  toolErrors: number;
+  /** Calls that threw something other than an McpSyncError (a bug: report it). */
+  otherErrors: number;
+  /** One message per kind of failure seen: per error code, `isError` (a tool error's text) and `other`. */
+  samples: Record<string, string>;
   /** Calls whose result did not match their request. */
   mismatched: number;
   /** Calls that outlived their deadline + grace: returned late, or never (then also `unfinished`). */
@@ -136,11 +142,12 @@ export async function runStress(hub: McpHub, options: StressOptions): Promise<St
   const filename = fileURLToPath(new URL(`./stress-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
   const pool = new Piscina({ filename, minThreads: threads, maxThreads: threads });
   const finished = new Array<boolean>(threads).fill(false);
+  const samples: Record<string, string> = {};
   let failure: unknown;
   const allDone = Promise.all(
     finished.map((_, index) =>
-      pool.run({ ...task, index }).then(
-        () => void (finished[index] = true),
+      (pool.run({ ...task, index }) as Promise<ThreadSamples>).then(
+        (seen) => void (Object.entries(seen).forEach(([key, message]) => (samples[key] ??= message)), (finished[index] = true)),
         (error: unknown) => void ((failure ??= error), (finished[index] = true)),
       ),
     ),
@@ -198,6 +205,9 @@ export async function runStress(hub: McpHub, options: StressOptions): Promise<St
       calls: returned + unfinished,
       ok,
       errors: memory.errors(),
+      toolErrors: memory.toolErrors(),
+      otherErrors: memory.otherErrors(),
+      samples,
       mismatched: memory.sum(REGION.MISMATCHED),
       hung: memory.sum(REGION.HUNG) + unfinished,
       unfinished,
@@ -216,16 +226,24 @@ export async function runStress(hub: McpHub, options: StressOptions): Promise<St
   }
 }
 
+/** Calls that returned, whatever their outcome: a sound run has `returnedCalls + unfinished = calls`. */
+export function returnedCalls(report: StressReport): number {
+  const errors = Object.values(report.errors).reduce((a, b) => a + (b ?? 0), 0);
+  return report.ok + report.mismatched + report.toolErrors + report.otherErrors + errors;
+}
+
 /**
  * The range a server-side counter of executed calls must fall in if no call was lost or run twice:
- * at least every call known to have run (ok, mismatched, TOOL_ERROR), at most those plus every call
- * whose outcome is unknown (OUTCOME_UNCERTAIN, TIMEOUT, INTERRUPTED, WORKER_EXITED, INTERNAL, OTHER,
- * unfinished). Every other code says the call did not run: SESSION_EXPIRED, NOT_CONNECTED, …
+ * at least every call known to have run (ok, mismatched, tool errors, RESPONSE_TOO_LARGE), at most
+ * those plus every call whose outcome is unknown (OUTCOME_UNCERTAIN, TIMEOUT, INTERRUPTED,
+ * WORKER_EXITED, INTERNAL, other errors, unfinished). Every other code says the call did not run:
+ * SESSION_EXPIRED, NOT_CONNECTED, …
  */
 export function executionBounds(report: StressReport): { min: number; max: number } {
-  const count = (code: string): number => report.errors[code] ?? 0;
-  const min = report.ok + report.mismatched + count('TOOL_ERROR');
-  const unknown = ['OUTCOME_UNCERTAIN', 'TIMEOUT', 'INTERRUPTED', 'WORKER_EXITED', 'INTERNAL', 'OTHER'].reduce((n, c) => n + count(c), 0);
+  const count = (code: ErrorCode): number => report.errors[code] ?? 0;
+  const min = report.ok + report.mismatched + report.toolErrors + count(ErrorCode.RESPONSE_TOO_LARGE);
+  const uncertain = [ErrorCode.OUTCOME_UNCERTAIN, ErrorCode.TIMEOUT, ErrorCode.INTERRUPTED, ErrorCode.WORKER_EXITED, ErrorCode.INTERNAL];
+  const unknown = uncertain.reduce((n, c) => n + count(c), 0) + report.otherErrors;
   return { min, max: min + unknown + report.unfinished };
 }
 

@@ -4,6 +4,7 @@
  * command never sees a bad value.
  */
 import { parseArgs } from 'node:util';
+import { suggest } from '../suggest.js';
 import { usageError } from './output.js';
 
 /** Every flag of every command, as parseArgs wants them. */
@@ -65,7 +66,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usageError((error as Error).message);
+    throw unknownFlag(error) ?? usageError((error as Error).message);
   }
   const { values, positionals } = parsed;
   const flags: Flags = {
@@ -82,6 +83,15 @@ export function parseCommandLine(argv: string[]): CommandLine {
   if (values.calls !== undefined) flags.calls = count('--calls', values.calls);
   const [command, ...args] = positionals;
   return { ...(command !== undefined && { command }), args, flags, given: Object.keys(values) as FlagName[] };
+}
+
+/** An unknown flag, with the known one it most likely meant. */
+function unknownFlag(error: unknown): Error | undefined {
+  if ((error as NodeJS.ErrnoException).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return undefined;
+  const flag = /'(-{1,2}[^']+)'/.exec((error as Error).message)?.[1];
+  if (flag === undefined) return undefined;
+  const guess = suggest(flag.replace(/^-+/, '').split('=')[0] ?? '', Object.keys(OPTIONS));
+  return usageError(`unknown flag ${flag}${guess === undefined ? '' : ` — did you mean --${guess}?`}`);
 }
 
 /** A positive number of seconds, in ms. */

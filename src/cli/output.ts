@@ -57,6 +57,7 @@ export function exitCodeOf(error: unknown): ExitCode {
     case ErrorCode.INVALID_CONFIG:
       return ExitCode.CONFIG;
     case ErrorCode.UNKNOWN_SERVER:
+    case ErrorCode.UNKNOWN_TOOL:
     case ErrorCode.NOT_CONNECTED:
       return ExitCode.NOT_CONNECTED;
     case ErrorCode.NEEDS_REAUTH:
@@ -167,6 +168,10 @@ export function hintFor(error: unknown, command: (rest: string) => string): stri
       return 'The server failed repeatedly; wait for the cooldown (60 s) and try again.';
     case ErrorCode.OUTCOME_UNCERTAIN:
       return 'The call may have run: check before you repeat it.';
+    case ErrorCode.UNKNOWN_TOOL:
+      return `List the server's tools: ${command(`tools ${quote(server)}`)}`;
+    case ErrorCode.RESPONSE_TOO_LARGE:
+      return "Raise the server's `maxResponseBytes` in the config to accept larger answers.";
     default:
       return undefined;
   }

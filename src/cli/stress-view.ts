@@ -29,8 +29,10 @@ const ms = (value: number): string => `${value < 10 ? value.toFixed(2) : value.t
 export function summaryLines(server: string, tool: string, threads: number, report: StressReport): string[] {
   const { latencyMs: l } = report;
   const errors = Object.entries(report.errors)
-    .filter(([, count]) => count > 0)
+    .filter(([, count]) => (count ?? 0) > 0)
     .map(([code, count]) => `${code} ${count}`);
+  if (report.toolErrors > 0) errors.push(`tool errors (isError) ${report.toolErrors}`);
+  if (report.otherErrors > 0) errors.push(`other ${report.otherErrors}`);
   if (report.mismatched > 0) errors.push(`MISMATCHED ${report.mismatched}`);
   const rows: [string, string][] = [
     ['calls', `${report.calls} (${report.ok} ok)`],
@@ -42,8 +44,10 @@ export function summaryLines(server: string, tool: string, threads: number, repo
     ['recoveries', `${report.recoveries} new session${report.recoveries === 1 ? '' : 's'}`],
     ['peak memory', `${Math.round(report.peakRssBytes / 2 ** 20)} MB RSS (the whole process, I/O worker included)`],
   ];
+  // One message per kind of failure, so a count comes with its why.
+  const samples = Object.entries(report.samples).map(([kind, message]) => `  ${''.padEnd(13)}${kind}: ${message.split('\n')[0]}`);
   return [
     `Stress: '${tool}' on '${server}' from ${threads} thread${threads === 1 ? '' : 's'}`,
-    ...rows.map(([k, v]) => `  ${k.padEnd(13)}${v}`),
+    ...rows.flatMap(([k, v]) => (k === 'errors' ? [`  ${k.padEnd(13)}${v}`, ...samples] : [`  ${k.padEnd(13)}${v}`])),
   ];
 }

@@ -12,6 +12,8 @@ interface Summary {
   calls: number;
   ok: number;
   errors: Record<string, number>;
+  toolErrors: number;
+  samples: Record<string, string>;
   mismatched: number;
   hung: number;
   callsPerSecond: number;
@@ -59,7 +61,7 @@ describe('mcp-sync stress', () => {
   it('exits 1 when calls fail, with the errors by code', () => {
     const result = run('stress', 'web', 'fail', '{"message":"no"}', '--threads', '2', '--calls', '20', '--json');
     expect(result.code).toBe(1);
-    expect(json<Summary>(result)).toMatchObject({ calls: 20, ok: 0, errors: { TOOL_ERROR: 20 } });
+    expect(json<Summary>(result)).toMatchObject({ calls: 20, ok: 0, errors: {}, toolErrors: 20, samples: { isError: 'no' } });
     expect(result.stderr).toContain('20 of 20 calls did not succeed');
   });
 

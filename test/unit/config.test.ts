@@ -56,6 +56,7 @@ const DEFAULTS = {
   timeoutMs: 120_000,
   connectTimeoutMs: 60_000,
   keepaliveIntervalMs: 180_000,
+  maxResponseBytes: 64 * 1024 * 1024,
   tools: { resources: true, prompts: true },
 };
 
@@ -490,6 +491,17 @@ describe('common keys', () => {
     const error = entryError('chatty', { command: 'x', keepaliveInterval: 4.9 });
     expect(error.data).toMatchObject({ server: 'chatty', key: 'keepaliveInterval' });
     expect(error.message).toContain('at least 5 seconds');
+  });
+
+  it('takes maxResponseBytes in bytes, in either spelling', () => {
+    expect(loadOne({ command: 'x', maxResponseBytes: 1_000 })).toMatchObject({ maxResponseBytes: 1_000 });
+    expect(loadOne({ command: 'x', max_response_bytes: 2_048 })).toMatchObject({ maxResponseBytes: 2_048 });
+  });
+
+  it.each([0, -1, 1.5, '10mb', 600 * 1024 * 1024])('rejects maxResponseBytes %j, naming the key', (value) => {
+    const error = entryError('big', { command: 'x', maxResponseBytes: value });
+    expect(error.data).toMatchObject({ server: 'big', key: 'maxResponseBytes' });
+    expect(error.message).toMatch(/whole number of bytes|at most 536870912 bytes/);
   });
 
   it('rejects both spellings of one key', () => {

@@ -31,6 +31,7 @@ function oauthConfig(): HttpServerConfig {
     oauth: { tokenDir: join(root, 'tokens') },
     timeoutMs: 5_000,
     connectTimeoutMs: 5_000,
+    maxResponseBytes: 1 << 26,
     keepaliveIntervalMs: 180_000,
     tools: { resources: true, prompts: true },
   };
