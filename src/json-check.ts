@@ -11,29 +11,37 @@ import { ErrorCode, McpSyncError } from './errors.js';
 const MAX_DEPTH = 256;
 
 /**
+ * @param what what `value` is, for the message: "Arguments of tool 'echo' on 'fs'"
  * @throws McpSyncError INVALID_ARGUMENT naming the path of the first value JSON cannot write
  */
 export function assertJson(value: unknown, what: string, server: string): void {
-  const problem = findProblem(value, what, new Set(), 0);
-  if (problem !== undefined) throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `${problem}: it cannot be sent as JSON`, { server });
+  const problem = findProblem(value, '', new Set(), 0);
+  if (problem !== undefined) throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `${what} cannot be sent as JSON: ${problem}`, { server });
+}
+
+/** `items[3].n` — how a key is written after `path`. */
+function child(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return path === '' ? key : `${path}.${key}`;
 }
 
 function findProblem(value: unknown, path: string, ancestors: Set<object>, depth: number): string | undefined {
-  if (typeof value === 'bigint') return hasToJSON(value) ? undefined : `${path} is a BigInt (${value}n); send it as a number or a string`;
+  const name = path === '' ? 'the arguments' : `'${path}'`;
+  if (typeof value === 'bigint') return hasToJSON(value) ? undefined : `${name} is a BigInt (${value}n); send a number or a string`;
   if (typeof value !== 'object' || value === null || hasToJSON(value)) return undefined;
-  if (ancestors.has(value)) return `${path} refers back to itself (a cycle)`;
-  if (depth >= MAX_DEPTH) return `${path} is nested more than ${MAX_DEPTH} levels deep`;
+  if (ancestors.has(value)) return `${name} refers back to an object that contains it (a cycle)`;
+  if (depth >= MAX_DEPTH) return `${name} is nested more than ${MAX_DEPTH} levels deep`;
   ancestors.add(value);
   try {
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
-        const problem = findProblem(value[i], `${path}[${i}]`, ancestors, depth + 1);
+        const problem = findProblem(value[i], child(path, i), ancestors, depth + 1);
         if (problem !== undefined) return problem;
       }
       return undefined;
     }
     for (const key of Object.keys(value)) {
-      const problem = findProblem((value as Record<string, unknown>)[key], `${path}.${key}`, ancestors, depth + 1);
+      const problem = findProblem((value as Record<string, unknown>)[key], child(path, key), ancestors, depth + 1);
       if (problem !== undefined) return problem;
     }
     return undefined;

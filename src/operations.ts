@@ -69,7 +69,7 @@ export class ServerTable {
     if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
       throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Arguments of tool '${tool}' on '${server}' must be a JSON object`, { server });
     }
-    if (args !== undefined) assertJson(args, `args of tool '${tool}'`, server);
+    if (args !== undefined) assertJson(args, `Arguments of tool '${tool}' on '${server}'`, server);
     return this.request('callTool', server, [server, tool, args], options);
   }
 
