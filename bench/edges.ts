@@ -48,7 +48,10 @@ function processState(pid: number | null | undefined): string {
   if (existsSync('/proc')) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z') ? 'zombie' : 'running';
+      const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // A zombie reparented to init is dead and init's to reap; one of ours is a leak.
+      if (state === 'Z') return Number(parent) === process.pid ? 'zombie (ours)' : 'gone';
+      return 'running';
     } catch {
       return 'gone';
     }

@@ -20,18 +20,25 @@ export class UnsafeLogError extends Error {
 
 /**
  * Creates `dir` (0700) if missing and checks it: a real directory of this user that not everyone
- * can write to. `ownParents` more directories above it are ones mcp-sync creates itself (the
- * default `<tmpdir>/mcp-sync-<uid>/logs`): those, and `dir` with them, must be writable by this
- * user alone.
+ * can write to (unless, like /tmp, it is sticky: then no one can replace our files in it, and the
+ * file checks of {@link openLogFile} suffice). `ownParents` more directories above it are ones
+ * mcp-sync creates itself (the default `<tmpdir>/mcp-sync-<uid>/logs`): those, and `dir` with
+ * them, must be writable by this user alone.
  * @throws UnsafeLogError when a directory is a symlink, someone else's, or writable by others
  */
 export function secureLogDir(dir: string, ownParents = 0): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // A directory chosen by the user may be group-writable (umask 002); ours must not be.
-  for (let level = 0, path = dir; level <= ownParents; level++, path = dirname(path)) checkDir(path, ownParents > 0 ? 0o022 : 0o002);
+  for (let level = 0, path = dir; level <= ownParents; level++, path = dirname(path)) checkDir(path, ownParents > 0);
 }
 
-function checkDir(dir: string, forbidden: number): void {
+/** Writable by others in a way that lets them plant or replace files: group/other (`strict`), or everyone without the sticky bit. */
+function openToOthers(mode: number, strict: boolean): boolean {
+  if (strict) return (mode & 0o022) !== 0;
+  return (mode & 0o002) !== 0 && (mode & 0o1000) === 0;
+}
+
+function checkDir(dir: string, strict: boolean): void {
   const stat = lstatSync(dir);
   if (stat.isSymbolicLink()) throw new UnsafeLogError(`the log directory ${dir} is a symlink; refusing to write logs through it`);
   if (!stat.isDirectory()) throw new UnsafeLogError(`the log directory ${dir} is not a directory`);
@@ -40,7 +47,7 @@ function checkDir(dir: string, forbidden: number): void {
       `the log directory ${dir} belongs to another user (uid ${stat.uid}); set StartOptions.logDir to a directory of your own`,
     );
   }
-  if (uid !== undefined && (stat.mode & forbidden) !== 0) {
+  if (uid !== undefined && openToOthers(stat.mode, strict)) {
     const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
     throw new UnsafeLogError(
       `the log directory ${dir} is writable by others (mode ${mode}); run \`chmod 700 ${dir}\` or set StartOptions.logDir elsewhere`,

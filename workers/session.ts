@@ -39,8 +39,13 @@ export interface CallContext {
   timeoutMs: number;
 }
 
-/** Why a reconnect was asked for: the server said it forgot the session, or the link died. */
-export type ReconnectCause = 'expired' | 'lost';
+/**
+ * Why a reconnect was asked for: the server said it forgot the session (`expired`), the link died
+ * under requests that were written (`lost`: they cannot be answered any more), or the server
+ * cannot be reached at all (`unreachable`: requests in flight fail by themselves, certain of what
+ * they were — a refused one was never sent — so they are left to do so).
+ */
+export type ReconnectCause = 'expired' | 'lost' | 'unreachable';
 
 /** One line per recovery event, for the hub's log (never carries credentials). */
 export type RecoveryLog = (server: string, event: string) => void;
@@ -253,8 +258,16 @@ export class ServerSession {
 
   async #reconnectLoop(cause: ReconnectCause): Promise<void> {
     this.#budget.beginOutage();
-    this.#outageFailing = false;
-    this.#hooks.log(this.name, cause === 'expired' ? 'session expired; re-initialising' : 'connection lost; reconnecting');
+    // A server found unreachable has failed an attempt already: nobody waits for this reconnect.
+    this.#outageFailing = cause === 'unreachable';
+    this.#hooks.log(
+      this.name,
+      cause === 'expired'
+        ? 'session expired; re-initialising'
+        : cause === 'lost'
+          ? 'connection lost; reconnecting'
+          : 'unreachable; reconnecting',
+    );
     this.#dropClient(cause);
     this.#shared.set('reconnecting');
     let free = cause === 'expired';
@@ -375,8 +388,8 @@ export class ServerSession {
     if (client === undefined) return;
     client.onclose = undefined;
     client.onerror = undefined;
-    if (cause === 'expired') this.#inflight.retire(client);
-    else this.#inflight.abandon(client, 'lost');
+    if (cause === 'lost') this.#inflight.abandon(client, 'lost');
+    else this.#inflight.retire(client);
   }
 
   /** One keepalive round: true to keep going, false once the session is being replaced. */
@@ -417,7 +430,8 @@ export class ServerSession {
       return;
     }
     this.#hooks.log(this.name, `${what} failed (${failure.code})`);
-    this.reconnect(failure.code === ErrorCode.SESSION_EXPIRED ? 'expired' : 'lost', generation);
+    const unreachable = failure.code === ErrorCode.NOT_CONNECTED && failure.data?.['sent'] === false;
+    this.reconnect(failure.code === ErrorCode.SESSION_EXPIRED ? 'expired' : unreachable ? 'unreachable' : 'lost', generation);
   }
 
   /** A failed or parked server tries again every `parkedProbeMs`, and comes back when it can. */

@@ -352,9 +352,10 @@ export interface HostileHttpServer extends FixtureServer {
   stats(): Promise<AdminStats & HostileStats>;
 }
 
-/** Starts the hostile Streamable HTTP fixture on 127.0.0.1. */
-export async function startHostileHttp(opts: StartOptions = {}): Promise<HostileHttpServer> {
-  return (await startFixture('hostile-http', ['--exit-with-stdin'], opts)) as HostileHttpServer;
+/** Starts the hostile Streamable HTTP fixture on 127.0.0.1; `keepAlive: false` closes every connection after its answer. */
+export async function startHostileHttp(opts: StartOptions & { keepAlive?: boolean } = {}): Promise<HostileHttpServer> {
+  const args = ['--exit-with-stdin', ...(opts.keepAlive === false ? ['--no-keepalive'] : [])];
+  return (await startFixture('hostile-http', args, opts)) as HostileHttpServer;
 }
 
 /** Starts the legacy HTTP+SSE fixture (`dist/test/fixtures/sse-server.js`) on 127.0.0.1. */

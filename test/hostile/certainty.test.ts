@@ -106,7 +106,9 @@ describe('nothing sent', () => {
   });
 
   it('a server that is down: NOT_CONNECTED at once, the breaker opens after 3, shown in servers(); it heals when the server returns', async () => {
-    const down = await startHostileHttp();
+    // No idle keep-alive socket to the dead server: a call on one would be written and reset
+    // (uncertain); with none, every call is refused before anything is sent.
+    const down = await startHostileHttp({ keepAlive: false });
     const hub = McpHub.start({ mcpServers: { h: { url: down.url } } }, { logDir: dir, recovery: { ...FAST, breakerCooldownMs: 500 } });
     try {
       await down.kill();
