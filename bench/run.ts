@@ -47,7 +47,7 @@ function median(values: number[]): number {
 }
 
 // The SDK's own HTTP client (the baseline) leaks one abort listener per request on its shared
-// signal; mcp-sync's transports do not (workers/guarded-fetch.ts). Count the warnings instead
+// signal; mcp-sync's transports do not (workers/transport/guarded-fetch.ts). Count the warnings instead
 // of letting them bury the table.
 let listenerWarnings = 0;
 process.removeAllListeners('warning');

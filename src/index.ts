@@ -1,8 +1,8 @@
 /** mcp-sync: MCP servers as plain synchronous function calls, from any thread. */
-export { McpHub } from './hub.js';
-export { AsyncMcpHub } from './async-hub.js';
-export { DEFAULT_LOG_DIR, type StartOptions } from './start.js';
-export type { CallOptions } from './operations.js';
+export { McpHub } from './bridge/hub.js';
+export { AsyncMcpHub } from './bridge/async-hub.js';
+export { DEFAULT_LOG_DIR, type StartOptions } from './bridge/start.js';
+export type { CallOptions } from './bridge/requests.js';
 export type { ToolEntry, ToolEntriesOptions } from './registry/entries.js';
 export type { ToolRegistry, RegistrationChanges } from './registry/register.js';
 export {
@@ -13,11 +13,11 @@ export {
   type AnthropicTool,
   type OpenAIResponsesTool,
 } from './registry/adapters.js';
-export { redactSecrets } from './redact.js';
-export type { InterruptToken } from './channel.js';
-export { McpSyncError, ErrorCode, type McpSyncErrorData } from './errors.js';
-export { loadConfig, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_KEEPALIVE_INTERVAL_MS } from './config.js';
-export { DEFAULT_RECOVERY } from './protocol.js';
+export { redactSecrets } from './shared/redact.js';
+export type { InterruptToken } from './bridge/channel.js';
+export { McpSyncError, ErrorCode, type McpSyncErrorData } from './shared/errors.js';
+export { loadConfig, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_KEEPALIVE_INTERVAL_MS } from './config/load-config.js';
+export { DEFAULT_RECOVERY } from './shared/protocol.js';
 export type {
   HubHandle,
   RecoveryOptions,
@@ -28,7 +28,7 @@ export type {
   ToolFilter,
   ServerInfo,
   ServerState,
-} from './protocol.js';
+} from './shared/protocol.js';
 export type {
   CallToolResult,
   ContentBlock,
@@ -39,7 +39,7 @@ export type {
   Resource,
   ResourceContents,
   Tool,
-} from './types.js';
+} from './shared/types.js';
 export {
   runStress,
   executionBounds,
@@ -50,4 +50,4 @@ export {
   type StressReport,
   type StressProgress,
   type StressControl,
-} from './stress.js';
+} from './stress/run-stress.js';

@@ -4,16 +4,16 @@
  * twice. Each method takes its arguments, then the request's {@link CallContext}.
  */
 import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { ErrorCode, McpSyncError } from '../src/errors.js';
-import { suggest } from '../src/suggest.js';
-import type { RecoveryOptions, ServerCatalog, ServerConfig, ServerInfo } from '../src/protocol.js';
-import { ChildGroup } from './child-group.js';
-import { listAllPages } from './paginate.js';
-import { rpcMessage } from './classify.js';
-import { withRecovery } from './recovery.js';
-import { childSignal } from './signals.js';
-import type { ServerLog } from './server-log.js';
-import { ServerSession, type CallContext, type SessionHooks } from './session.js';
+import { ErrorCode, McpSyncError } from '../src/shared/errors.js';
+import { suggest } from '../src/shared/suggest.js';
+import type { RecoveryOptions, ServerCatalog, ServerConfig, ServerInfo } from '../src/shared/protocol.js';
+import { ChildGroup } from './transport/child-group.js';
+import { listAllPages } from './session/paginate.js';
+import { rpcMessage } from './recovery/classify.js';
+import { withRecovery } from './recovery/with-recovery.js';
+import { childSignal } from './session/signals.js';
+import type { ServerLog } from './logs/server-log.js';
+import { ServerSession, type CallContext, type SessionHooks } from './session/server-session.js';
 
 /** How long `close()` waits for all servers together before giving up on the stragglers. */
 export const CLOSE_TIMEOUT_MS = 5_000;

@@ -13,7 +13,7 @@ import {
   WORKER_STARTING,
   writeWorkerFailure,
   type WorkerInit,
-} from '../src/protocol.js';
+} from '../src/shared/protocol.js';
 
 const init = workerData as WorkerInit;
 const hubState = new Int32Array(init.hubState);

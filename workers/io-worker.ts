@@ -6,7 +6,7 @@ import { BroadcastChannel, workerData } from 'node:worker_threads';
 // First, before anything that could fail: the exit hook that wakes every caller (boot.ts is also
 // preloaded with --import, ahead of the host's loaders; this import is then the same module).
 import { slots, wake } from './boot.js';
-import { ErrorCode, McpSyncError, registerSecretValues, secretValuesOf, toWire } from '../src/errors.js';
+import { ErrorCode, McpSyncError, registerSecretValues, secretValuesOf, toWire } from '../src/shared/errors.js';
 import {
   HUB_WORKER,
   WORKER_CLOSED,
@@ -18,11 +18,11 @@ import {
   type CallerMessage,
   type ReplyMessage,
   type WorkerInit,
-} from '../src/protocol.js';
+} from '../src/shared/protocol.js';
 import type { HubApi } from './api.js';
-import { useChildGuard } from './reaper.js';
-import type { ServerLog } from './server-log.js';
-import type { CallContext } from './session.js';
+import { useChildGuard } from './transport/child-guard.js';
+import type { ServerLog } from './logs/server-log.js';
+import type { CallContext } from './session/server-session.js';
 
 const init = workerData as WorkerInit;
 const hubState = new Int32Array(init.hubState);
@@ -33,14 +33,14 @@ registerSecretValues(secretValuesOf(init.servers));
 // Loaded after the exit hook is in place, so that even a failure to load the SDK wakes the
 // hub's blocked start() at once with WORKER_EXITED.
 const { HubApi: Api } = await import('./api.js');
-const { createEventLog } = await import('./event-log.js');
-const { ServerLog: Log } = await import('./server-log.js');
-const { secureLogDir } = await import('./log-files.js');
+const { createEventLog } = await import('./logs/event-log.js');
+const { ServerLog: Log } = await import('./logs/server-log.js');
+const { secureLogDir } = await import('./logs/log-files.js');
 // Events (tool list changes) go to every thread that listens, whichever it is.
 const events = new BroadcastChannel(eventsChannelName(init.hubId));
 events.unref();
 // A handler module that fails to load fails start() with its error, instead of killing the worker.
-const { loadClientHandlers } = await import('./client-handlers.js');
+const { loadClientHandlers } = await import('./session/client-handlers.js');
 let startError: unknown;
 const handlers = await loadClientHandlers(init.handlers).catch((error: unknown) => {
   startError = new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot load the handlers module ${init.handlers}: ${String(error)}`);

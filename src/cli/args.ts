@@ -4,7 +4,7 @@
  * command never sees a bad value.
  */
 import { parseArgs } from 'node:util';
-import { suggest } from '../suggest.js';
+import { suggest } from '../shared/suggest.js';
 import { usageError } from './output.js';
 
 /** Every flag of every command, as parseArgs wants them. */

@@ -2,9 +2,9 @@
  * Starting a hub for one CLI command: the servers the command is about (all, or the one it names),
  * a progress line on a terminal while they connect, and `close()` however the command ends.
  */
-import { ErrorCode, fromWire, McpSyncError } from '../errors.js';
-import { McpHub } from '../hub.js';
-import type { ServerInfo } from '../protocol.js';
+import { ErrorCode, fromWire, McpSyncError } from '../shared/errors.js';
+import { McpHub } from '../bridge/hub.js';
+import type { ServerInfo } from '../shared/protocol.js';
 import type { Context } from './context.js';
 import { quote } from './output.js';
 import { hubConfig } from './find-config.js';

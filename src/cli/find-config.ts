@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadConfig } from '../config.js';
-import { McpSyncError } from '../errors.js';
-import type { ServerConfig } from '../protocol.js';
+import { loadConfig } from '../config/load-config.js';
+import { McpSyncError } from '../shared/errors.js';
+import type { ServerConfig } from '../shared/protocol.js';
 import { CliError, ExitCode } from './output.js';
 
 /** The name of the file looked for in the working directory. */

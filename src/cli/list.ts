@@ -4,8 +4,8 @@
  * A server left out is named on stderr; a server that does not offer the kind of item at all
  * (JSON-RPC -32601) is skipped without a word.
  */
-import type { AsyncMcpHub } from '../async-hub.js';
-import { ErrorCode, McpSyncError } from '../errors.js';
+import type { AsyncMcpHub } from '../bridge/async-hub.js';
+import { ErrorCode, McpSyncError } from '../shared/errors.js';
 import { warnNotReady, withHub } from './connect.js';
 import type { Context } from './context.js';
 import { startSpinner } from './spinner.js';

@@ -1,5 +1,5 @@
 /** `mcp-sync login <server>`: the OAuth login, in the browser, with the tokens stored for the hub. */
-import { DEFAULT_LOGIN_TIMEOUT_MS, login } from '../login.js';
+import { DEFAULT_LOGIN_TIMEOUT_MS, login } from '../auth/login.js';
 import { openBrowser } from './browser.js';
 import type { Context } from './context.js';
 import { oauthServer } from './oauth-server.js';

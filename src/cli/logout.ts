@@ -1,5 +1,5 @@
 /** `mcp-sync logout <server>`: deletes the server's token file. */
-import { logout } from '../login.js';
+import { logout } from '../auth/login.js';
 import type { Context } from './context.js';
 import { oauthServer } from './oauth-server.js';
 import { ExitCode } from './output.js';

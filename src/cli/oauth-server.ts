@@ -1,5 +1,5 @@
 /** The server a `login` or `logout` is about: it must be an HTTP server that uses OAuth. */
-import type { HttpServerConfig } from '../protocol.js';
+import type { HttpServerConfig } from '../shared/protocol.js';
 import type { Context } from './context.js';
 import { serverConfig } from './find-config.js';
 import { usageError } from './output.js';

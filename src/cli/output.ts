@@ -3,8 +3,8 @@
  * otherwise — and every message meant for a person goes to stderr, so `--json` output can be piped
  * into `jq` untouched. An error becomes one exit code and a message that says what to do.
  */
-import { ErrorCode, McpSyncError } from '../errors.js';
-import { DEFAULT_LOG_DIR } from '../start.js';
+import { ErrorCode, McpSyncError } from '../shared/errors.js';
+import { DEFAULT_LOG_DIR } from '../bridge/start.js';
 
 /** Exit codes of `mcp-sync`; `mcp-sync --help` prints this table. */
 export const ExitCode = {

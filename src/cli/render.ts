@@ -2,7 +2,7 @@
  * MCP results as text for people: text as it is, binary content as a one-line note (its type and
  * size — never base64 on a terminal), structured content as JSON when nothing else says it.
  */
-import type { CallToolResult, ContentBlock, GetPromptResult, JsonObject, ReadResourceResult, ResourceContents } from '../types.js';
+import type { CallToolResult, ContentBlock, GetPromptResult, JsonObject, ReadResourceResult, ResourceContents } from '../shared/types.js';
 
 /** The size in bytes of base64 `data`. */
 function bytes(data: string): number {

@@ -1,9 +1,9 @@
 /** `mcp-sync status`: connects to every enabled server and shows its state. */
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../shared/errors.js';
 import { withHub } from './connect.js';
 import type { Context } from './context.js';
 import { ExitCode, quote } from './output.js';
-import type { ServerInfo } from '../protocol.js';
+import type { ServerInfo } from '../shared/protocol.js';
 
 /** Runs `status`: exit 0 when every server is ready, 5 when one needs a login, else 4. */
 export async function run(ctx: Context): Promise<ExitCode> {

@@ -1,5 +1,5 @@
 /** How `mcp-sync stress` shows a run: a progress line redrawn in place, then the summary. */
-import type { StressProgress, StressReport } from '../stress.js';
+import type { StressProgress, StressReport } from '../stress/run-stress.js';
 
 const BAR_WIDTH = 24;
 

@@ -1,9 +1,9 @@
 /**
  * `mcp-sync stress <server> <tool> [json-args]`: N pool threads call one tool through the blocking
- * API (runStress, src/stress.ts), with a live progress line on a terminal, then a summary.
+ * API (runStress, src/stress/run-stress.ts), with a live progress line on a terminal, then a summary.
  */
 import { readFileSync } from 'node:fs';
-import { runStress } from '../stress.js';
+import { runStress } from '../stress/run-stress.js';
 import { parseJsonArgs } from './args.js';
 import { requireReady, withHub } from './connect.js';
 import type { Context } from './context.js';

@@ -2,7 +2,7 @@
  * Tool entries rendered in the tool-list shapes of the common LLM APIs. Each result owns a deep
  * copy of the parameter schema, so a caller that edits it cannot change the entries.
  */
-import type { JsonObject } from '../types.js';
+import type { JsonObject } from '../shared/types.js';
 
 /** The part of a tool entry the adapters read. */
 export interface ToolDefinition {

@@ -3,8 +3,8 @@
  * hermes-compatible, built from the worker's catalog of discovered tools. A handler calls the
  * hub synchronously on the thread that runs it and never throws: failures become `{"error": …}`.
  */
-import type { ServerCatalog, ServerState, ServerSummary } from '../protocol.js';
-import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource } from '../types.js';
+import type { ServerCatalog, ServerState, ServerSummary } from '../shared/protocol.js';
+import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource } from '../shared/types.js';
 import type { ToolDefinition } from './adapters.js';
 import { resolveNameCollisions } from './collisions.js';
 import { createToolFilter } from './filter.js';

@@ -1,11 +1,11 @@
 /**
  * Failures as the JSON strings registry handlers return instead of throwing — hermes-agent's
- * messages, keyed by our stable error codes (see `src/errors.ts`). Every message passes through
+ * messages, keyed by our stable error codes (see `src/shared/errors.ts`). Every message passes through
  * {@link redactSecrets}.
  */
-import { ErrorCode } from '../errors.js';
-import type { JsonObject } from '../types.js';
-import { redactSecrets } from '../redact.js';
+import { ErrorCode } from '../shared/errors.js';
+import type { JsonObject } from '../shared/types.js';
+import { redactSecrets } from '../shared/redact.js';
 
 /** The `error` text when a call was interrupted (hermes' wording). */
 export const INTERRUPTED_MESSAGE = 'MCP call interrupted: user sent a new message';

@@ -2,7 +2,7 @@
  * Results of the utility entries (list/read resources, list/get prompts) as JSON strings, in the
  * shapes hermes-agent's `_render_*` functions produce.
  */
-import type { ContentBlock, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource } from '../types.js';
+import type { ContentBlock, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource } from '../shared/types.js';
 import { base64ByteLength, toAttachment } from './format.js';
 import { stripUnicodeTags } from './scan.js';
 

@@ -3,8 +3,8 @@
  * `_make_tool_handler` rendering). Unlike hermes, images, audio and embedded resources are never
  * dropped: they travel in `attachments`.
  */
-import type { CallToolResult, ContentBlock, JsonObject } from '../types.js';
-import { redactSecrets } from '../redact.js';
+import type { CallToolResult, ContentBlock, JsonObject } from '../shared/types.js';
+import { redactSecrets } from '../shared/redact.js';
 import { stripUnicodeTags } from './scan.js';
 
 /** Error text when an `isError` result carries no text. */

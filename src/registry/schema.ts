@@ -4,7 +4,7 @@
  * schemas, so a parameter literally named `definitions`, `type` or `required` is never mistaken
  * for a keyword, and literal values (`enum`, `const`, `default`, `examples`) are never rewritten.
  */
-import type { JsonObject } from '../types.js';
+import type { JsonObject } from '../shared/types.js';
 
 /** What an empty or missing input schema becomes. */
 export const EMPTY_OBJECT_SCHEMA: Readonly<JsonObject> = Object.freeze({ type: 'object', properties: {} });

@@ -3,7 +3,7 @@
  * list/read resources and list/get prompts. The names, descriptions and parameter schemas are
  * hermes' wire bytes (key order included), with our `mcp_<server>_<tool>` naming.
  */
-import type { JsonObject } from '../types.js';
+import type { JsonObject } from '../shared/types.js';
 import { toolName, type ToolNameOptions } from './naming.js';
 
 /** Which utility an entry is; also the key its handler dispatches on. */

@@ -6,11 +6,11 @@
  * answers with a redirect that carries the code, so "the browser" is one fetch that does not
  * follow that redirect.
  *
- * The login steps live in workers/auth.ts (the CLI that will wrap them is still to come); like
+ * The login steps live in workers/auth/auth.ts (the CLI that will wrap them is still to come); like
  * test/integration/oauth.test.ts, this imports them from the built output.
  */
 import { loadConfig } from '../../dist/src/index.js';
-import { finishLogin, startLogin } from '../../dist/workers/auth.js';
+import { finishLogin, startLogin } from '../../dist/workers/auth/auth.js';
 
 /** Logs in to the one HTTP server of `config` and stores its tokens where the hub will read them. */
 export async function loginAsUser(config: Record<string, unknown>): Promise<void> {

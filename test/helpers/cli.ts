@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { startHttpFixture, stdioFixtureCommand, type HttpFixtureServer } from './servers.js';
 
-/** The `mcp-sync` command as package.json's `bin` names it (a launcher of dist/src/cli.js). */
+/** The `mcp-sync` command as package.json's `bin` names it (a launcher of dist/src/cli/main.js). */
 export const CLI = fileURLToPath(new URL('../../bin/mcp-sync.js', import.meta.url));
 
 /** One finished run of the CLI. */

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type HttpServerConfig } from '../../dist/src/index.js';
-import { finishLogin, startLogin } from '../../dist/workers/auth.js';
+import { finishLogin, startLogin } from '../../dist/workers/auth/auth.js';
 import type { OAuthAdminStats, OAuthFixtureServer } from './servers.js';
 
 /** Token directories that do not exist yet (the store creates them); `cleanup()` removes them all. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { json, runCli, useCliFixtures, writeConfig } from '../helpers/cli.js';
 
 /**
- * The real `mcp-sync` binary (bin/mcp-sync.js → dist/src/cli.js) in a child process, against a
+ * The real `mcp-sync` binary (bin/mcp-sync.js → dist/src/cli/main.js) in a child process, against a
  * stdio fixture and a Streamable HTTP fixture: every read-only command in both output modes, and
  * the exit codes. Login, stress, the demo and the packaged layout: the other cli-*.test.ts files.
  */

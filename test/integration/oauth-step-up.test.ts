@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, McpHub } from '../../dist/src/index.js';
-import { TokenStore } from '../../dist/workers/token-store.js';
+import { TokenStore } from '../../dist/workers/auth/token-store.js';
 import { catchError, firstText } from '../helpers/calls.js';
 import { loginToFixture, oauthEntry, statsSince, tokenDirs } from '../helpers/oauth.js';
 import { startOAuthFixture, type OAuthAdminStats, type OAuthFixtureServer } from '../helpers/servers.js';

@@ -7,8 +7,8 @@ import { auth, refreshAuthorization } from '@modelcontextprotocol/sdk/client/aut
 import { InvalidGrantError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, McpHub, type HttpServerConfig, type RecoveryOptions } from '../../dist/src/index.js';
-import { createOAuthProvider } from '../../dist/workers/auth.js';
-import { TokenStore } from '../../dist/workers/token-store.js';
+import { createOAuthProvider } from '../../dist/workers/auth/auth.js';
+import { TokenStore } from '../../dist/workers/auth/token-store.js';
 import { startOAuthFixture, type OAuthAdminStats, type OAuthFixtureServer } from '../helpers/servers.js';
 import { catchError, firstText } from '../helpers/calls.js';
 import { loginToFixture, oauthConfig, oauthEntry, statsSince, tokenDirs } from '../helpers/oauth.js';

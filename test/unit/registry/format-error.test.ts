@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ErrorCode, McpSyncError } from '../../../src/errors.js';
+import { ErrorCode, McpSyncError } from '../../../src/shared/errors.js';
 import {
   INTERRUPTED_MESSAGE,
   checkRequiredParameter,

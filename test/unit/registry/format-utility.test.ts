@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { formatGetPrompt, formatPrompts, formatReadResource, formatResources } from '../../../src/registry/format-utility.js';
-import type { GetPromptResult, Prompt, ReadResourceResult, Resource } from '../../../src/types.js';
+import type { GetPromptResult, Prompt, ReadResourceResult, Resource } from '../../../src/shared/types.js';
 
 describe('resource list formatting', () => {
   it('lists uri, name, description and mimeType (hermes: test_list_resources_success)', () => {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { base64ByteLength, formatToolResult, toAttachment, TOOL_ERROR_FALLBACK } from '../../../src/registry/format.js';
-import type { CallToolResult, ContentBlock } from '../../../src/types.js';
+import type { CallToolResult, ContentBlock } from '../../../src/shared/types.js';
 
 function text(value: string): ContentBlock {
   return { type: 'text', text: value };

@@ -1,0 +1,179 @@
+/**
+ * The async façade: the hub's operations as promises, for code that can await. It speaks the
+ * same channel protocol to the same worker — the worker dispatches its requests into the same one
+ * API object as the synchronous callers' — over a channel of its own.
+ *
+ * Not comlink: comlink would need a second dispatch path in the worker (its own `expose`), loses
+ * our error codes across the thread boundary unless its throw handler is replaced on both sides,
+ * and cannot carry the cancel-on-timeout message; this file is the whole of the façade.
+ */
+import type { BroadcastChannel } from 'node:worker_threads';
+import { attachChannel } from './attach.js';
+import { ErrorCode, McpSyncError, fromWire } from '../shared/errors.js';
+import { ServerTable, type CallOptions, type PreparedRequest } from './requests.js';
+import { HUB_WORKER, type CallerMessage, type HubHandle, type ReplyMessage, type ServerInfo } from '../shared/protocol.js';
+import { WorkerState } from './worker-state.js';
+import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from '../shared/types.js';
+
+/** Longest single wait on the worker word while calls are pending. */
+const WATCH_SLICE_MS = 1_000;
+
+/** Atomics.waitAsync (V8 ≥ 8.7, Node ≥ 16), typed here because TS's ES2023 lib lacks it. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      array: Int32Array,
+      index: number,
+      value: number,
+      timeoutMs: number,
+    ): { async: false; value: string } | { async: true; value: Promise<string> };
+  }
+).waitAsync.bind(Atomics);
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: McpSyncError): void;
+  timer: NodeJS.Timeout;
+}
+
+/** A hub's operations as promises. Get one with `hub.async`, or `AsyncMcpHub.attach(handle)` in any thread. */
+export class AsyncMcpHub {
+  readonly #port: BroadcastChannel;
+  readonly #state: Int32Array;
+  readonly #worker: WorkerState;
+  readonly #table: ServerTable;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 0;
+  #closed = false;
+  #watching = false;
+
+  private constructor(port: BroadcastChannel, handle: HubHandle) {
+    this.#port = port;
+    this.#state = new Int32Array(handle.hubState);
+    this.#worker = new WorkerState(handle);
+    this.#table = new ServerTable(handle.servers);
+    this.#port.onmessage = (event) => this.#settle((event as unknown as { data: ReplyMessage }).data);
+    // Keeps the process alive only while a promise is pending.
+    this.#port.unref();
+  }
+
+  /**
+   * Attaches to a running hub from this thread. Blocks briefly until the worker serves the channel.
+   * @throws McpSyncError WORKER_EXITED, CLOSED, TIMEOUT
+   */
+  static attach(handle: HubHandle): AsyncMcpHub {
+    return new AsyncMcpHub(attachChannel(handle).port, handle);
+  }
+
+  servers(): Promise<ServerInfo[]> {
+    return this.#send(() => this.#table.status()) as Promise<ServerInfo[]>;
+  }
+
+  listTools(server?: string, options: CallOptions = {}): Promise<Tool[]> {
+    return this.#send(() => this.#table.listTools(server, options)) as Promise<Tool[]>;
+  }
+
+  callTool(server: string, tool: string, args?: JsonObject, options: CallOptions = {}): Promise<CallToolResult> {
+    return this.#send(() => this.#table.callTool(server, tool, args, options)) as Promise<CallToolResult>;
+  }
+
+  listResources(server: string, options: CallOptions = {}): Promise<Resource[]> {
+    return this.#send(() => this.#table.request('listResources', server, [server], options)) as Promise<Resource[]>;
+  }
+
+  readResource(server: string, uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
+    return this.#send(() => this.#table.readResource(server, uri, options)) as Promise<ReadResourceResult>;
+  }
+
+  listPrompts(server: string, options: CallOptions = {}): Promise<Prompt[]> {
+    return this.#send(() => this.#table.request('listPrompts', server, [server], options)) as Promise<Prompt[]>;
+  }
+
+  getPrompt(server: string, name: string, args?: Record<string, string>, options: CallOptions = {}): Promise<GetPromptResult> {
+    return this.#send(() => this.#table.getPrompt(server, name, args, options)) as Promise<GetPromptResult>;
+  }
+
+  async ping(server: string, options: CallOptions = {}): Promise<void> {
+    await this.#send(() => this.#table.request('ping', server, [server], options));
+  }
+
+  /** Closes this façade's channel (never the hub); pending calls reject with CLOSED. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#post({ type: 'detach' });
+    this.#port.close();
+    for (const [id, pending] of this.#pending)
+      this.#fail(id, pending, new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync client is closed'));
+  }
+
+  async #send(prepare: () => PreparedRequest): Promise<unknown> {
+    const request = prepare();
+    const data = request.server === undefined ? undefined : { server: request.server };
+    if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync client is closed', data);
+    this.#worker.assertAlive(request.server);
+    const id = ++this.#nextId;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const pending = this.#pending.get(id);
+        if (pending === undefined) return;
+        this.#post({ type: 'cancel', id, reason: 'timeout' });
+        const seconds = Number((request.timeoutMs / 1000).toFixed(3));
+        this.#fail(id, pending, new McpSyncError(ErrorCode.TIMEOUT, `MCP ${request.op} timed out after ${seconds} s`, data));
+      }, request.timeoutMs);
+      this.#pending.set(id, { resolve, reject, timer });
+      if (this.#pending.size === 1) {
+        this.#port.ref();
+        this.#watchWorker();
+      }
+      this.#post({ type: 'request', id, op: request.op, args: request.args, timeoutMs: request.timeoutMs });
+    });
+  }
+
+  /**
+   * While calls are pending, watch the worker word (Atomics.waitAsync, in slices so nothing is
+   * left waiting once idle): a worker that dies or a hub that closes rejects every pending call at
+   * once with WORKER_EXITED / CLOSED instead of leaving it to its deadline.
+   */
+  #watchWorker(): void {
+    if (this.#watching || this.#closed) return;
+    const gone = this.#worker.error();
+    if (gone !== undefined) {
+      for (const [id, pending] of this.#pending) this.#fail(id, pending, gone);
+      return;
+    }
+    const worker = this.#worker.value;
+    if (this.#pending.size === 0) return;
+    const waited = waitAsync(this.#state, HUB_WORKER, worker, WATCH_SLICE_MS);
+    if (!waited.async) return void queueMicrotask(() => this.#watchWorker());
+    this.#watching = true;
+    void waited.value.then(() => {
+      this.#watching = false;
+      this.#watchWorker();
+    });
+  }
+
+  /** A reply arrived: settle its promise. A reply to a call that already timed out is dropped. */
+  #settle(reply: ReplyMessage): void {
+    const pending = this.#pending.get(reply.id);
+    if (pending === undefined) return;
+    this.#forget(reply.id, pending);
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(fromWire(reply.error));
+  }
+
+  #fail(id: number, pending: Pending, error: McpSyncError): void {
+    this.#forget(id, pending);
+    pending.reject(error);
+  }
+
+  #forget(id: number, pending: Pending): void {
+    clearTimeout(pending.timer);
+    this.#pending.delete(id);
+    if (this.#pending.size === 0 && !this.#closed) this.#port.unref();
+  }
+
+  #post(message: CallerMessage): void {
+    this.#port.postMessage(message);
+  }
+}

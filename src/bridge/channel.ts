@@ -1,0 +1,157 @@
+/**
+ * One caller ↔ worker channel: a MessagePort plus an Int32Array slot on shared memory. The
+ * caller posts a request and blocks in Atomics.wait until the worker posts the reply and bumps
+ * the slot, the deadline passes, another thread interrupts, or the worker dies.
+ */
+import { receiveMessageOnPort, type BroadcastChannel, type MessagePort } from 'node:worker_threads';
+import { ErrorCode, McpSyncError, fromWire } from '../shared/errors.js';
+import { SLOT_INTERRUPT, SLOT_SIGNAL, type CallerMessage, type HubHandle, type Op, type ReplyMessage } from '../shared/protocol.js';
+import { WorkerState } from './worker-state.js';
+
+/** No interrupt pending. Request ids start at 1, so 0 never names one. */
+const NO_INTERRUPT = 0;
+/** Longest single Atomics.wait: how late a caller notices a worker that died without its exit hook. */
+const MAX_WAIT_SLICE_MS = 1_000;
+/** Interrupt whatever request is in flight. */
+export const INTERRUPT_ANY = -1;
+
+/** The blocking end of a channel. Not thread-safe: one channel belongs to one thread. */
+/**
+ * Lets another thread interrupt the call this thread is blocked in. Plain data: post it to any
+ * thread, which calls {@link interrupt} with it.
+ */
+export interface InterruptToken {
+  readonly slot: SharedArrayBuffer;
+}
+
+/**
+ * Interrupts the call in flight on the channel of `token`, from any thread: the blocked caller
+ * wakes at once with INTERRUPTED and the worker cancels the request. An interrupt that arrives
+ * while no call is in flight is dropped at the start of the next call.
+ */
+export function interrupt(token: InterruptToken): void {
+  const slot = new Int32Array(token.slot);
+  Atomics.store(slot, SLOT_INTERRUPT, INTERRUPT_ANY);
+  // Bump, not just notify: a caller between reading the word and sleeping on it must see a change.
+  Atomics.add(slot, SLOT_SIGNAL, 1);
+  Atomics.notify(slot, SLOT_SIGNAL);
+}
+
+export class Channel {
+  // The hub's own channel is a MessagePort; an attached thread's is a BroadcastChannel. Node
+  // drains both with receiveMessageOnPort.
+  readonly #port: MessagePort | BroadcastChannel;
+  readonly #slot: Int32Array;
+  readonly #slotBuffer: SharedArrayBuffer;
+  readonly #worker: WorkerState;
+  #nextId = 0;
+  #closed = false;
+
+  constructor(port: MessagePort | BroadcastChannel, slot: SharedArrayBuffer, hub: Pick<HubHandle, 'hubState' | 'failure'>) {
+    this.#port = port;
+    this.#slot = new Int32Array(slot);
+    this.#slotBuffer = slot;
+    this.#worker = new WorkerState(hub);
+    // The caller side never listens for 'message' (it drains with receiveMessageOnPort), so
+    // the port must not keep the event loop alive: a script that forgets close() still exits.
+    this.#port.unref();
+  }
+
+  /**
+   * Posts `op(args)` and blocks until its reply, at most `timeoutMs`.
+   * @throws McpSyncError TIMEOUT, INTERRUPTED, WORKER_EXITED, CLOSED, or the worker's error
+   */
+  request(op: Op, args: unknown[], timeoutMs: number, server?: string): unknown {
+    if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync client is closed', dataFor(server));
+    this.#worker.assertAlive(server);
+    const id = ++this.#nextId;
+    // An interrupt aimed at an earlier call must not hit this one.
+    Atomics.store(this.#slot, SLOT_INTERRUPT, NO_INTERRUPT);
+    try {
+      this.#post({ type: 'request', id, op, args, timeoutMs });
+    } catch (error) {
+      // Structured clone refused the arguments (a function, a symbol…): the caller's mistake.
+      throw new McpSyncError(
+        ErrorCode.INVALID_ARGUMENT,
+        `Arguments of ${op} cannot be sent to the I/O worker: ${String(error)}`,
+        dataFor(server),
+      );
+    }
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      // Read the signal word BEFORE draining the port: if the worker replies after the drain,
+      // it has already bumped the word, so Atomics.wait returns at once instead of sleeping.
+      const seen = Atomics.load(this.#slot, SLOT_SIGNAL);
+      let entry = receiveMessageOnPort(this.#port as MessagePort) as { message: ReplyMessage } | undefined;
+      // The worker may have queued the reply just before it went: one last look, then give up.
+      if (entry === undefined && this.#worker.gone) {
+        entry = receiveMessageOnPort(this.#port as MessagePort) as { message: ReplyMessage } | undefined;
+        if (entry === undefined) this.#worker.assertAlive(server);
+      }
+      if (entry !== undefined) {
+        const reply = entry.message;
+        // A late reply to a call that already timed out or was interrupted: drop it, never
+        // take it as the answer to this call.
+        if (reply.id !== id) continue;
+        if (reply.ok) return reply.value;
+        throw fromWire(reply.error);
+      }
+      const interrupt = Atomics.load(this.#slot, SLOT_INTERRUPT);
+      if (interrupt === id || interrupt === INTERRUPT_ANY) {
+        this.#post({ type: 'cancel', id, reason: 'interrupt' });
+        throw new McpSyncError(ErrorCode.INTERRUPTED, 'MCP call interrupted: user sent a new message', dataFor(server));
+      }
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) {
+        this.#post({ type: 'cancel', id, reason: 'timeout' });
+        throw new McpSyncError(
+          ErrorCode.TIMEOUT,
+          `MCP ${op}${server === undefined ? '' : ` on '${server}'`} timed out after ${formatSeconds(timeoutMs)}`,
+          dataFor(server),
+        );
+      }
+      // Sleep in slices of at most a second: a worker stopped by terminate() runs no exit hook,
+      // so a caller in another thread re-reads the worker word rather than sleep to its deadline.
+      Atomics.wait(this.#slot, SLOT_SIGNAL, seen, Math.min(remaining, MAX_WAIT_SLICE_MS));
+    }
+  }
+
+  /** A token another thread can use to interrupt this channel's call in flight. */
+  interruptToken(): InterruptToken {
+    return { slot: this.#slotBuffer };
+  }
+
+  /** Tells the worker to stop serving this channel (an attached client closing), then closes it. */
+  detach(): void {
+    if (this.#closed) return;
+    try {
+      this.#post({ type: 'detach' });
+    } catch {
+      // the worker is gone already
+    }
+    this.close();
+  }
+
+  /** Stops using this channel; its port is closed. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#port.close();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #post(message: CallerMessage): void {
+    this.#port.postMessage(message);
+  }
+}
+
+function dataFor(server: string | undefined): { server: string } | undefined {
+  return server === undefined ? undefined : { server };
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}

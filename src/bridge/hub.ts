@@ -1,0 +1,325 @@
+/**
+ * McpHub: MCP servers as synchronous function calls. `McpHub.start()` spawns the I/O worker,
+ * which owns every connection; each method posts a request on this thread's channel and blocks
+ * in Atomics.wait until the worker answers. `McpHub.attach(handle)` does the same from any other
+ * thread, over the same worker and sessions.
+ */
+import { BroadcastChannel, type Worker } from 'node:worker_threads';
+import { AsyncMcpHub } from './async-hub.js';
+import { attachChannel } from './attach.js';
+import { Channel, interrupt, type InterruptToken } from './channel.js';
+import { ServerTable, checkTimeout, type CallOptions, type PreparedRequest } from './requests.js';
+import { killOrphansOnExit } from './orphans.js';
+import {
+  HUB_WORKER,
+  SERVER_STATE,
+  SERVER_STATES,
+  WORKER_CLOSED,
+  WORKER_DEAD,
+  WORKER_RUNNING,
+  eventsChannelName,
+  serverWord,
+  type HubEvent,
+  type HubHandle,
+  type ServerCatalog,
+  type ServerInfo,
+  type ServerState,
+} from '../shared/protocol.js';
+import { buildToolEntries, type ToolEntriesOptions, type ToolEntry } from '../registry/entries.js';
+import { syncRegistry, type RegistrationChanges, type ToolRegistry } from '../registry/register.js';
+import { spawnWorker, type StartOptions } from './start.js';
+import { WorkerState, closedError } from './worker-state.js';
+import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from '../shared/types.js';
+
+/** Extra time `start()` allows beyond the slowest server's connectTimeout. */
+export const START_GRACE_MS = 10_000;
+/** How long `close()` waits for the worker to shut every server down. */
+export const CLOSE_WAIT_MS = 8_000;
+
+/** What only the thread that started the hub owns: the worker, and the orphan sweep. */
+interface Owner {
+  worker: Worker;
+  forgetOrphans: () => void;
+}
+
+/**
+ * A set of MCP servers behind one I/O worker, called synchronously from this thread. Made by
+ * {@link McpHub.start} (the owner) or {@link McpHub.attach} (a client of the same worker in
+ * another thread).
+ */
+export class McpHub {
+  readonly #channel: Channel;
+  readonly #handle: HubHandle;
+  readonly #state: Int32Array;
+  readonly #worker: WorkerState;
+  readonly #table: ServerTable;
+  readonly #owner: Owner | undefined;
+  #async: AsyncMcpHub | undefined;
+  readonly #subscriptions = new Set<BroadcastChannel>();
+  #detachOnExit: (() => void) | undefined;
+  #closed = false;
+
+  private constructor(channel: Channel, handle: HubHandle, owner?: Owner) {
+    this.#channel = channel;
+    this.#handle = handle;
+    this.#state = new Int32Array(handle.hubState);
+    this.#worker = new WorkerState(handle);
+    this.#table = new ServerTable(handle.servers);
+    this.#owner = owner;
+  }
+
+  /**
+   * Loads the configuration, starts the I/O worker and connects every enabled server in
+   * parallel. Blocks until each server is ready or has failed; a server that fails does not
+   * fail the hub (see {@link McpHub.servers}).
+   * @param configOrPath a config object, or the path of a JSON or YAML file
+   * @throws McpSyncError INVALID_CONFIG, INVALID_ARGUMENT, WORKER_EXITED, TIMEOUT
+   */
+  static start(configOrPath: string | Record<string, unknown>, options: StartOptions = {}): McpHub {
+    const spawned = spawnWorker(configOrPath, options);
+    const servers = spawned.configs.map(({ name, timeoutMs, connectTimeoutMs, tools }) => ({ name, timeoutMs, connectTimeoutMs, tools }));
+    const handle: HubHandle = { hubId: spawned.hubId, hubState: spawned.hubState, failure: spawned.failure, servers };
+    const owner = { worker: spawned.worker, forgetOrphans: killOrphansOnExit(new Int32Array(spawned.hubState), servers.length) };
+    const hub = new McpHub(new Channel(spawned.port, spawned.slot, handle), handle, owner);
+    const slowest = Math.max(0, ...servers.map((server) => server.connectTimeoutMs));
+    try {
+      hub.#send({ op: 'start', args: [], timeoutMs: slowest + START_GRACE_MS });
+    } catch (error) {
+      hub.#shutDown();
+      throw error;
+    }
+    return hub;
+  }
+
+  /**
+   * Attaches this thread to a running hub: the same synchronous methods, the same I/O worker and
+   * sessions. Any number of threads may attach the same handle; `close()` on an attached client
+   * closes only its channel, never the hub.
+   * @throws McpSyncError WORKER_EXITED, CLOSED, TIMEOUT (the worker did not answer the attach)
+   */
+  static attach(handle: HubHandle): McpHub {
+    const { port, slot } = attachChannel(handle);
+    const hub = new McpHub(new Channel(port, slot, handle), handle);
+    // A pool thread that ends without close() still detaches: the worker cannot see a
+    // BroadcastChannel peer go, and would keep serving its channel forever.
+    hub.#detachOnExit = () => hub.close();
+    process.once('exit', hub.#detachOnExit);
+    return hub;
+  }
+
+  /**
+   * Interrupts the call in flight on the client that made `token`, from any thread: it wakes at
+   * once with INTERRUPTED, the server is sent `notifications/cancelled`, nothing is retried and
+   * the circuit breaker is left alone.
+   */
+  static interrupt(token: InterruptToken): void {
+    interrupt(token);
+  }
+
+  /**
+   * A handle to this hub for another thread: plain data, pass it in `workerData` or as a task
+   * argument (no transferList), then call {@link McpHub.attach} there.
+   */
+  handle(): HubHandle {
+    return this.#handle;
+  }
+
+  /**
+   * A token that lets another thread interrupt the call this client is blocked in: send it to
+   * that thread (plain data) and call {@link McpHub.interrupt} there.
+   */
+  interruptToken(): InterruptToken {
+    return this.#channel.interruptToken();
+  }
+
+  /** The same operations as promises, over the same worker (its own channel; made on first use). */
+  get async(): AsyncMcpHub {
+    if (this.#closed) throw closedError();
+    this.#async ??= AsyncMcpHub.attach(this.#handle);
+    return this.#async;
+  }
+
+  /**
+   * A server's connection state, read from shared memory: no round trip to the worker.
+   * @throws McpSyncError UNKNOWN_SERVER
+   */
+  state(server: string): ServerState {
+    return SERVER_STATES[Atomics.load(this.#state, serverWord(this.#table.indexOf(server), SERVER_STATE))] ?? 'closed';
+  }
+
+  /**
+   * Blocks until `server` has a ready session, or `timeoutMs` passes; returns the state it saw
+   * last. Event-driven: the thread sleeps on the server's shared state word and the worker's
+   * state change wakes it at once (no polling).
+   * @throws McpSyncError UNKNOWN_SERVER, WORKER_EXITED, CLOSED
+   */
+  waitForReady(server: string, options: CallOptions = {}): ServerState {
+    const word = serverWord(this.#table.indexOf(server), SERVER_STATE);
+    const deadline = performance.now() + checkTimeout(options.timeoutMs ?? this.#table.get(server).connectTimeoutMs, server);
+    for (;;) {
+      const value = Atomics.load(this.#state, word);
+      const state = SERVER_STATES[value] ?? 'closed';
+      const remaining = deadline - performance.now();
+      if (state === 'ready' || state === 'closed') return state;
+      if (this.#closed) throw closedError(server);
+      if (this.#worker.value === WORKER_DEAD) this.#worker.assertAlive(server);
+      if (remaining <= 0) return state;
+      Atomics.wait(this.#state, word, value, remaining);
+    }
+  }
+
+  /** Every enabled server with its transport, state, tool count, session generation and, when not ready, its error. */
+  servers(): ServerInfo[] {
+    return this.#send(this.#table.status()) as ServerInfo[];
+  }
+
+  /**
+   * Lists the tools of one server, or of every ready server (leaving out any that fails to
+   * answer), following every page.
+   * @throws McpSyncError UNKNOWN_SERVER, NOT_CONNECTED, TIMEOUT, RPC_ERROR, TRANSPORT_ERROR, OUTCOME_UNCERTAIN, SESSION_EXPIRED, NEEDS_REAUTH, CIRCUIT_OPEN, INTERRUPTED, INVALID_ARGUMENT
+   */
+  listTools(server?: string, options: CallOptions = {}): Tool[] {
+    return this.#send(this.#table.listTools(server, options)) as Tool[];
+  }
+
+  /**
+   * Calls a tool. A tool's own failure comes back as a result with `isError: true`, not thrown.
+   * @throws McpSyncError UNKNOWN_SERVER, NOT_CONNECTED, TIMEOUT, RPC_ERROR, TRANSPORT_ERROR, OUTCOME_UNCERTAIN,
+   * SESSION_EXPIRED, NEEDS_REAUTH, CIRCUIT_OPEN, INTERRUPTED, INVALID_ARGUMENT
+   */
+  callTool(server: string, tool: string, args?: JsonObject, options: CallOptions = {}): CallToolResult {
+    return this.#send(this.#table.callTool(server, tool, args, options)) as CallToolResult;
+  }
+
+  /** Lists every page of a server's resources. @throws McpSyncError as {@link McpHub.listTools} */
+  listResources(server: string, options: CallOptions = {}): Resource[] {
+    return this.#send(this.#table.request('listResources', server, [server], options)) as Resource[];
+  }
+
+  /** Reads one resource. @throws McpSyncError as {@link McpHub.callTool} */
+  readResource(server: string, uri: string, options: CallOptions = {}): ReadResourceResult {
+    return this.#send(this.#table.readResource(server, uri, options)) as ReadResourceResult;
+  }
+
+  /** Lists every page of a server's prompts. @throws McpSyncError as {@link McpHub.listTools} */
+  listPrompts(server: string, options: CallOptions = {}): Prompt[] {
+    return this.#send(this.#table.request('listPrompts', server, [server], options)) as Prompt[];
+  }
+
+  /** Gets a prompt, filled with `args`. @throws McpSyncError as {@link McpHub.callTool} */
+  getPrompt(server: string, name: string, args?: Record<string, string>, options: CallOptions = {}): GetPromptResult {
+    return this.#send(this.#table.getPrompt(server, name, args, options)) as GetPromptResult;
+  }
+
+  /** Pings a server. @throws McpSyncError as {@link McpHub.listTools} */
+  ping(server: string, options: CallOptions = {}): void {
+    this.#send(this.#table.request('ping', server, [server], options));
+  }
+
+  /**
+   * One registry entry per MCP tool (after `tools.include/exclude`) and per server utility
+   * (resources / prompts, when advertised and not switched off): hermes-compatible
+   * `(args) => string` handlers that call this hub from the thread that runs them.
+   */
+  toolEntries(options: ToolEntriesOptions = {}): ToolEntry[] {
+    const catalog = this.#send({ op: 'catalog', args: [], timeoutMs: 10_000 }) as ServerCatalog[];
+    return buildToolEntries(this, catalog, this.#handle.servers, options);
+  }
+
+  /**
+   * Registers {@link McpHub.toolEntries} into `registry`, never replacing a tool a non-MCP toolset
+   * owns, and keeps it current: when a server's tool list changes, only what changed is
+   * re-registered (on this thread, when its event loop runs) and `onChanged` is told.
+   * @returns a function that stops the live updates
+   */
+  registerInto(
+    registry: ToolRegistry,
+    options: ToolEntriesOptions & { onChanged?: (server: string, changes: RegistrationChanges) => void } = {},
+  ): () => void {
+    const warn = options.onWarning ?? ((message: string) => console.warn(message));
+    let current = this.toolEntries(options);
+    syncRegistry(registry, [], current, warn);
+    return this.onToolsChanged((server) => {
+      if (this.#closed) return;
+      // Runs from an event: a failure here must become a warning, never an uncaught exception.
+      try {
+        const next = this.toolEntries(options);
+        const changes = syncRegistry(registry, current, next, warn);
+        current = next;
+        options.onChanged?.(server, changes);
+      } catch (error) {
+        warn(`mcp-sync: could not refresh the tools of '${server}': ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+  }
+
+  /**
+   * Calls `listener(server)` whenever a server's tool list changed (`notifications/tools/list_changed`,
+   * re-listed in the background). It runs on this thread's event loop. Returns the unsubscribe.
+   */
+  onToolsChanged(listener: (server: string) => void): () => void {
+    const channel = new BroadcastChannel(eventsChannelName(this.#handle.hubId));
+    channel.onmessage = (event) => {
+      const data = (event as unknown as { data: HubEvent }).data;
+      if (data.type === 'toolsChanged') listener(data.server);
+    };
+    channel.unref();
+    this.#subscriptions.add(channel);
+    return () => {
+      if (this.#subscriptions.delete(channel)) channel.close();
+    };
+  }
+
+  /**
+   * On the hub that started it: shuts every server down in parallel (bounded) and stops the
+   * worker; stdio children are ended. On an attached client: closes only this thread's channels.
+   * Idempotent; later calls on this object throw CLOSED.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#async?.close();
+    for (const channel of this.#subscriptions) channel.close();
+    this.#subscriptions.clear();
+    if (this.#owner === undefined) {
+      if (this.#detachOnExit !== undefined) process.off('exit', this.#detachOnExit);
+      this.#channel.detach();
+      return;
+    }
+    let graceful = false;
+    try {
+      if (Atomics.load(this.#state, HUB_WORKER) === WORKER_RUNNING) {
+        this.#channel.request('close', [], CLOSE_WAIT_MS);
+        graceful = true;
+      }
+    } catch {
+      // The worker is gone or did not answer in time: what it left behind is killed below.
+    }
+    this.#shutDown(graceful);
+  }
+
+  /** @internal Test hook: makes the worker throw an uncaught error (only with MCP_SYNC_DEBUG_OPS=1). */
+  debugCrashWorker(): void {
+    this.#send({ op: 'debugCrash', args: [], timeoutMs: 10_000 });
+  }
+
+  /**
+   * Marks the hub CLOSED (so no thread ever reads DEAD for a hub closed on purpose), kills any
+   * stdio child the worker did not end, closes the channel, and — unless the worker is already
+   * exiting by itself after a graceful close, running its exit hook that wakes every attached
+   * caller — terminates it.
+   */
+  #shutDown(graceful = false): void {
+    this.#closed = true;
+    Atomics.compareExchange(this.#state, HUB_WORKER, WORKER_RUNNING, WORKER_CLOSED);
+    Atomics.notify(this.#state, HUB_WORKER);
+    this.#owner?.forgetOrphans();
+    this.#channel.close();
+    if (!graceful) void this.#owner?.worker.terminate();
+  }
+
+  #send(request: PreparedRequest): unknown {
+    if (this.#closed) throw closedError(request.server);
+    return this.#channel.request(request.op, request.args, request.timeoutMs, request.server);
+  }
+}

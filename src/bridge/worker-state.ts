@@ -1,0 +1,54 @@
+/**
+ * What a caller thread reads of the I/O worker's life from shared memory, and the one wording of
+ * its errors: a worker that died (WORKER_EXITED, with what it said as it died) or a hub that was
+ * closed (CLOSED). Every caller — the synchronous channel, attaching, the async façade,
+ * waitForReady — asks here.
+ */
+import { ErrorCode, McpSyncError } from '../shared/errors.js';
+import { HUB_WORKER, WORKER_CLOSED, WORKER_DEAD, readWorkerFailure, type HubHandle } from '../shared/protocol.js';
+
+/** The message of a closed hub or client. */
+export const CLOSED_MESSAGE = 'This mcp-sync hub is closed';
+
+/** The error for a hub closed on purpose (this object, or the hub it is attached to). */
+export function closedError(server?: string): McpSyncError {
+  return new McpSyncError(ErrorCode.CLOSED, CLOSED_MESSAGE, server === undefined ? undefined : { server });
+}
+
+/** A view of one hub's worker word and failure text. */
+export class WorkerState {
+  readonly #words: Int32Array;
+  readonly #failure: SharedArrayBuffer;
+
+  constructor(handle: Pick<HubHandle, 'hubState' | 'failure'>) {
+    this.#words = new Int32Array(handle.hubState);
+    this.#failure = handle.failure;
+  }
+
+  /** The raw value of the worker word (for waiting on it). */
+  get value(): number {
+    return Atomics.load(this.#words, HUB_WORKER);
+  }
+
+  /** True once the worker has died or the hub was closed. */
+  get gone(): boolean {
+    const value = this.value;
+    return value === WORKER_DEAD || value === WORKER_CLOSED;
+  }
+
+  /** WORKER_EXITED (with the worker's last words) or CLOSED once it is gone; undefined while it runs. */
+  error(server?: string): McpSyncError | undefined {
+    const value = this.value;
+    const data = server === undefined ? undefined : { server };
+    if (value === WORKER_CLOSED) return closedError(server);
+    if (value !== WORKER_DEAD) return undefined;
+    const said = readWorkerFailure(this.#failure);
+    return new McpSyncError(ErrorCode.WORKER_EXITED, `The mcp-sync I/O worker exited${said === '' ? '' : `: ${said}`}`, data);
+  }
+
+  /** @throws McpSyncError WORKER_EXITED or CLOSED once the worker is gone */
+  assertAlive(server?: string): void {
+    const error = this.error(server);
+    if (error !== undefined) throw error;
+  }
+}

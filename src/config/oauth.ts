@@ -1,0 +1,147 @@
+/**
+ * Validation of a server's `oauth` block (load-config.ts). Besides the types of the values it checks
+ * what belongs together: `client_credentials` needs a client id and exactly one credential
+ * (secret or private key) and has no redirect; a private key must be a PKCS#8 PEM whose type
+ * fits the signing algorithm, which is inferred from the key when not given. Secret values
+ * (client secret, private key) never appear in a message, nor does a parser's error about them.
+ */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { OAuthConfig } from '../shared/protocol.js';
+import { fail, isObject, pick, show, snake, text, unknownKey, type Ctx } from './values.js';
+
+const OAUTH_KEYS = [
+  'grantType',
+  'clientId',
+  'clientSecret',
+  'privateKey',
+  'signingAlgorithm',
+  'clientMetadataUrl',
+  'scope',
+  'redirectUri',
+  'tokenDir',
+] as const;
+const GRANT_TYPES = ['authorization_code', 'client_credentials'] as const;
+/** JWS algorithms of asymmetric keys that the SDK's private_key_jwt signer accepts. */
+const SIGNING_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
+/** The one ES algorithm each EC curve signs with (RFC 7518 §3.4). */
+const EC_ALGORITHMS: Record<string, string> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' };
+
+/** The `oauth` block of `ctx.server`, validated; `raw` is what the config holds. */
+export function parseOAuth(ctx: Ctx, raw: unknown): OAuthConfig {
+  if (!isObject(raw)) return fail(ctx, 'oauth', `'oauth' must be an object, got ${show(raw, true)}`);
+  const known: string[] = [...OAUTH_KEYS, ...OAUTH_KEYS.map(snake)];
+  for (const key of Object.keys(raw)) if (!known.includes(key)) unknownKey(ctx, `oauth.${key}`, key, known);
+  const oauth: OAuthConfig = {};
+  const keyOf: Partial<Record<keyof OAuthConfig, string>> = {};
+  for (const field of OAUTH_KEYS) {
+    const found = pick(ctx, raw, field, 'oauth.');
+    if (found === undefined) continue;
+    // Only the two enumerations are shown back when wrong: everything else may be a secret.
+    const secret = field !== 'grantType' && field !== 'signingAlgorithm';
+    (oauth as Record<string, string>)[field] = text(ctx, found[0], found[1], secret);
+    keyOf[field] = found[0];
+  }
+  const key = (field: keyof OAuthConfig): string => keyOf[field] ?? `oauth.${field}`;
+  const grantType = oauth.grantType ?? 'authorization_code';
+  if (!(GRANT_TYPES as readonly string[]).includes(grantType)) {
+    fail(ctx, key('grantType'), `'${key('grantType')}' must be "authorization_code" or "client_credentials", got ${show(grantType)}`);
+  }
+  if (grantType === 'client_credentials') checkClientCredentials(ctx, oauth, key);
+  else {
+    for (const field of ['privateKey', 'signingAlgorithm'] as const) {
+      if (oauth[field] !== undefined) fail(ctx, key(field), `'${key(field)}' applies only to grantType "client_credentials"`);
+    }
+    if (oauth.clientMetadataUrl !== undefined) checkClientMetadataUrl(ctx, oauth, key);
+  }
+  return oauth;
+}
+
+function checkClientCredentials(ctx: Ctx, oauth: OAuthConfig, key: (field: keyof OAuthConfig) => string): void {
+  for (const field of ['redirectUri', 'clientMetadataUrl'] as const) {
+    if (oauth[field] === undefined) continue;
+    fail(ctx, key(field), `'${key(field)}' applies only to grantType "authorization_code" (a browser login)`);
+  }
+  if (oauth.clientId === undefined) fail(ctx, key('clientId'), `grantType "client_credentials" needs '${key('clientId')}'`);
+  if (oauth.clientSecret === undefined && oauth.privateKey === undefined) {
+    const credentials = `'${key('clientSecret')}' (client_secret_basic) or '${key('privateKey')}' (private_key_jwt)`;
+    fail(ctx, key('clientSecret'), `grantType "client_credentials" needs ${credentials}`);
+  }
+  if (oauth.clientSecret !== undefined && oauth.privateKey !== undefined) {
+    fail(ctx, key('privateKey'), `give one of '${key('clientSecret')}' and '${key('privateKey')}', not both`);
+  }
+  if (oauth.privateKey === undefined) {
+    if (oauth.signingAlgorithm === undefined) return;
+    return fail(ctx, key('signingAlgorithm'), `'${key('signingAlgorithm')}' needs '${key('privateKey')}'`);
+  }
+  const algorithm = oauth.signingAlgorithm;
+  if (algorithm !== undefined && !SIGNING_ALGORITHMS.includes(algorithm)) {
+    fail(
+      ctx,
+      key('signingAlgorithm'),
+      `'${key('signingAlgorithm')}' must be one of ${SIGNING_ALGORITHMS.join(', ')}, got ${show(algorithm)}`,
+    );
+  }
+  // A disabled server's key may still be an unset ${VAR}: it is never used, so not checked.
+  if (!ctx.enabled) return;
+  const privateKey = readPrivateKey(ctx, oauth.privateKey, key('privateKey'));
+  oauth.signingAlgorithm = signingAlgorithmFor(ctx, privateKey, algorithm, key);
+}
+
+/** The SDK signs with `jose.importPKCS8`: only a PKCS#8 PEM (`BEGIN PRIVATE KEY`) will do. */
+function readPrivateKey(ctx: Ctx, pem: string, path: string): KeyObject {
+  const problem = `'${path}' must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)`;
+  if (!pem.includes('-----BEGIN PRIVATE KEY-----')) return fail(ctx, path, problem);
+  try {
+    return createPrivateKey(pem);
+  } catch {
+    // The parser's message is not passed on: it could quote the key.
+    return fail(ctx, path, `${problem}; this one cannot be read`);
+  }
+}
+
+/** `given`, checked against the key's type; or the algorithm the key's type implies. */
+function signingAlgorithmFor(
+  ctx: Ctx,
+  privateKey: KeyObject,
+  given: string | undefined,
+  key: (field: keyof OAuthConfig) => string,
+): string {
+  const type = privateKey.asymmetricKeyType ?? 'unknown';
+  const curve = privateKey.asymmetricKeyDetails?.namedCurve;
+  const fitting =
+    type === 'rsa'
+      ? SIGNING_ALGORITHMS.filter((name) => /^(RS|PS)/.test(name))
+      : type === 'rsa-pss'
+        ? SIGNING_ALGORITHMS.filter((name) => name.startsWith('PS'))
+        : type === 'ec' && curve !== undefined && EC_ALGORITHMS[curve] !== undefined
+          ? [EC_ALGORITHMS[curve]]
+          : [];
+  const keyDescription = type === 'ec' ? `an EC key on curve ${curve ?? 'unknown'}` : `a key of type ${type}`;
+  if (fitting.length === 0) {
+    return fail(
+      ctx,
+      key('privateKey'),
+      `'${key('privateKey')}' is ${keyDescription}; use an RSA key or an EC key on P-256, P-384 or P-521`,
+    );
+  }
+  if (given === undefined) return fitting[0] as string;
+  if (!fitting.includes(given)) {
+    fail(
+      ctx,
+      key('signingAlgorithm'),
+      `'${key('signingAlgorithm')}: ${given}' does not fit ${keyDescription} (use ${fitting.join(' or ')})`,
+    );
+  }
+  return given;
+}
+
+/** SEP-991 client ids are `https://` URLs with a path (the SDK refuses anything else at login). */
+function checkClientMetadataUrl(ctx: Ctx, oauth: OAuthConfig, key: (field: keyof OAuthConfig) => string): void {
+  const path = key('clientMetadataUrl');
+  if (!ctx.enabled && oauth.clientMetadataUrl?.includes('${') === true) return;
+  if (oauth.clientId !== undefined) fail(ctx, path, `give one of '${key('clientId')}' and '${path}', not both`);
+  const url = URL.canParse(oauth.clientMetadataUrl ?? '') ? new URL(oauth.clientMetadataUrl ?? '') : undefined;
+  if (url === undefined || url.protocol !== 'https:' || url.pathname === '/') {
+    fail(ctx, path, `'${path}' must be an https:// URL with a path (e.g. https://app.example/oauth/client.json)`);
+  }
+}

@@ -1,0 +1,369 @@
+/**
+ * What the caller side and the I/O worker agree on: normalised server configuration, the
+ * messages on a channel, and the layout of the shared memory words. Imported by `src/` and
+ * `workers/` alike; it must not import either.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { WireError } from './errors.js';
+
+/** Which tools and utilities of a server are exposed. */
+export interface ToolFilter {
+  /** Raw MCP tool names or globs to keep; when set, only these are kept. */
+  include?: string[];
+  /** Raw MCP tool names or globs to drop; ignored when `include` is set. */
+  exclude?: string[];
+  /** Expose the resource utilities when the server advertises resources. @default true */
+  resources: boolean;
+  /** Expose the prompt utilities when the server advertises prompts. @default true */
+  prompts: boolean;
+}
+
+interface ServerConfigBase {
+  /** The server's name: the key under `mcpServers`. */
+  name: string;
+  /** `false` skips the server entirely. @default true */
+  enabled: boolean;
+  /** Deadline of one call, in milliseconds (config `timeout` is in seconds). @default 120000 */
+  timeoutMs: number;
+  /** Bound on the whole initial connect, retries included, in ms (config: seconds). @default 60000 */
+  connectTimeoutMs: number;
+  /** Interval of keepalive pings while idle, in ms (config: seconds). @default 180000 */
+  keepaliveIntervalMs: number;
+  /**
+   * Largest answer taken from the server, in bytes (one JSON-RPC message). A larger answer fails
+   * its call with RESPONSE_TOO_LARGE without being read to the end; the session lives on.
+   * @default 67108864 (64 MiB)
+   */
+  maxResponseBytes: number;
+  /** Tool filtering and utility switches. */
+  tools: ToolFilter;
+}
+
+/** A server started as a child process, spoken to over stdin/stdout. */
+export interface StdioServerConfig extends ServerConfigBase {
+  transport: 'stdio';
+  command: string;
+  args: string[];
+  /** Extra environment for the child, on top of the safe variables it inherits. */
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+/**
+ * OAuth settings of an HTTP server (`auth: "oauth"`). The worker never opens a browser: it
+ * refreshes stored tokens, and asks for `mcp-sync login <server>` (NEEDS_REAUTH) when only a new
+ * login can help. A `client_credentials` client needs no login: the worker gets its own tokens.
+ */
+export interface OAuthConfig {
+  /** A browser login, or machine to machine (SEP-1046: `clientId` + `clientSecret` or `privateKey`). @default "authorization_code" */
+  grantType?: 'authorization_code' | 'client_credentials';
+  /** A pre-registered client id. @default none: mcp-sync registers itself dynamically at login */
+  clientId?: string;
+  /** The secret of a confidential `clientId`. @default none (a public client, PKCE only) */
+  clientSecret?: string;
+  /** `client_credentials` only: the client's PKCS#8 PEM key, for private_key_jwt (RFC 7523). @default none */
+  privateKey?: string;
+  /** The `privateKey`'s JWS algorithm (RS*, PS*, ES*). @default from the key: RS256 (RSA), ES256/384/512 (EC curve) */
+  signingAlgorithm?: string;
+  /** https URL of mcp-sync's client metadata document: the client id where SEP-991 is supported. @default none (registration) */
+  clientMetadataUrl?: string;
+  /** Scopes for a login (after the server's challenge and `scopes_supported`) and every `client_credentials` grant. @default none */
+  scope?: string;
+  /** Where the authorization server sends the login back. @default http://127.0.0.1:47615/callback */
+  redirectUri?: string;
+  /** Where tokens are stored (one 0600 file per server, in a 0700 directory). @default ~/.mcp-sync/tokens */
+  tokenDir?: string;
+}
+
+/** A server reached over Streamable HTTP (`http`) or legacy HTTP+SSE (`sse`). */
+export interface HttpServerConfig extends ServerConfigBase {
+  transport: 'http' | 'sse';
+  url: string;
+  headers: Record<string, string>;
+  auth?: 'oauth';
+  oauth?: OAuthConfig;
+}
+
+/** One configured server, validated and normalised. */
+export type ServerConfig = StdioServerConfig | HttpServerConfig;
+
+/** A server's connection state, as seen in {@link ServerInfo} and in shared memory. */
+export type ServerState = 'connecting' | 'ready' | 'reconnecting' | 'parked' | 'failed' | 'closed';
+
+/** State numbers as stored in the shared state word of each server. */
+export const SERVER_STATES: readonly ServerState[] = ['connecting', 'ready', 'reconnecting', 'parked', 'failed', 'closed'];
+
+/** What a server advertised at initialize, as far as callers care. */
+export interface ServerCapabilitySet {
+  tools: boolean;
+  resources: boolean;
+  prompts: boolean;
+  /** The server sends `notifications/tools/list_changed`. */
+  toolsListChanged: boolean;
+}
+
+/** One server's discovered tools and capabilities: what the registry builds entries from. */
+export interface ServerCatalog {
+  name: string;
+  state: ServerState;
+  capabilities: ServerCapabilitySet;
+  /** Every tool the server listed (unfiltered; the registry applies `tools.include/exclude`). */
+  tools: { name: string; description?: string; inputSchema: Record<string, unknown>; [key: string]: unknown }[];
+}
+
+/** Worker → every thread subscribed to a hub's events channel. */
+export type HubEvent = { type: 'toolsChanged'; server: string };
+
+/** Name of a hub's events BroadcastChannel (any thread may listen). */
+export function eventsChannelName(hubId: string): string {
+  return `mcp-sync:${hubId}:events`;
+}
+
+/** An open circuit breaker, as `servers()` shows it. */
+export interface BreakerStatus {
+  open: true;
+  /** Consecutive failures that opened it. */
+  failures: number;
+  /** When calls are let through again (one probe first), as an ISO 8601 time. */
+  retryAt: string;
+  /** The cooldown is over: the next call goes through as the probe. */
+  halfOpen: boolean;
+}
+
+/** One row of `hub.servers()`. */
+export interface ServerInfo {
+  name: string;
+  transport: ServerConfig['transport'];
+  state: ServerState;
+  /** How many tools the server listed at its last discovery (connect, reconnect or list_changed), before `tools.include/exclude`. */
+  tools: number;
+  /** Incremented on every new session; a retry must run on a newer generation than the failure. */
+  generation: number;
+  /** Why the server is not ready, when it is not. */
+  error?: WireError;
+  /** Present while the server's circuit breaker is open: calls fail fast with CIRCUIT_OPEN until `retryAt`. */
+  breaker?: BreakerStatus;
+}
+
+/** Names of the operations of the worker's one API object. */
+export type Op =
+  | 'start'
+  | 'servers'
+  | 'catalog'
+  | 'listTools'
+  | 'callTool'
+  | 'listResources'
+  | 'readResource'
+  | 'listPrompts'
+  | 'getPrompt'
+  | 'ping'
+  | 'close'
+  | 'debugCrash';
+
+/** Caller → worker: run `op` with `args`; `timeoutMs` is the caller's deadline for it. */
+export interface RequestMessage {
+  type: 'request';
+  id: number;
+  op: Op;
+  args: unknown[];
+  timeoutMs: number;
+}
+
+/** Caller → worker: the caller gave up on request `id` (deadline or interrupt); cancel it. */
+export interface CancelMessage {
+  type: 'cancel';
+  id: number;
+  /** Why the caller gave up: an interrupted call is not a server failure (no breaker, no retry). */
+  reason: 'timeout' | 'interrupt';
+}
+
+/** Caller → worker: an attached client is closing its channel. */
+export interface DetachMessage {
+  type: 'detach';
+}
+
+/** Everything a caller posts on its channel. */
+export type CallerMessage = RequestMessage | CancelMessage | DetachMessage;
+
+/** Attaching thread → worker, on the hub's control channel: serve this channel, then bump the slot. */
+export interface AttachMessage {
+  /** Name of the BroadcastChannel the attached client talks on (unique per attach). */
+  channel: string;
+  slot: SharedArrayBuffer;
+}
+
+/** Name of a hub's control BroadcastChannel, where threads attach. */
+export function controlChannelName(hubId: string): string {
+  return `mcp-sync:${hubId}:control`;
+}
+
+/**
+ * What a pool thread needs to call the hub's servers through the same I/O worker: plain data,
+ * structured-cloneable (pass it in `workerData` or a task argument; no transferList needed), and
+ * attachable in any number of threads at once with `McpHub.attach(handle)`.
+ */
+export interface HubHandle {
+  readonly hubId: string;
+  readonly hubState: SharedArrayBuffer;
+  /** Why the worker died, once it has (see readWorkerFailure). */
+  readonly failure: SharedArrayBuffer;
+  /** Names and deadlines of the servers, in config order — no credentials. */
+  readonly servers: readonly ServerSummary[];
+}
+
+/** What the caller side keeps of a server's config: its name and deadlines (never its secrets). */
+export interface ServerSummary {
+  readonly name: string;
+  readonly timeoutMs: number;
+  readonly connectTimeoutMs: number;
+  /** Which tools and utilities the registry exposes. */
+  readonly tools: ToolFilter;
+}
+
+/** Worker → caller: the answer to request `id`. */
+export type ReplyMessage =
+  { type: 'reply'; id: number; ok: true; value: unknown } | { type: 'reply'; id: number; ok: false; error: WireError };
+
+/**
+ * Channel slot layout (an Int32Array over a SharedArrayBuffer, one per caller channel).
+ * SIGNAL is bumped by the worker after every reply it posts, and by an interrupter; the caller
+ * waits on it. INTERRUPT holds the id of the request another thread wants interrupted (-1: all).
+ */
+export const SLOT_SIGNAL = 0;
+export const SLOT_INTERRUPT = 1;
+export const SLOT_WORDS = 2;
+
+/**
+ * Hub state layout (one Int32Array over a SharedArrayBuffer per hub, shared by every channel).
+ * Word 0 is the worker's liveness; then {@link SERVER_WORDS} words per server, in config order:
+ * its state number, its session generation, and the pid of its stdio child (0 when none).
+ */
+export const HUB_WORKER = 0;
+export const HUB_HEADER_WORDS = 1;
+export const SERVER_WORDS = 3;
+export const SERVER_STATE = 0;
+export const SERVER_GENERATION = 1;
+export const SERVER_PID = 2;
+
+/** Values of the HUB_WORKER word. */
+export const WORKER_STARTING = 0;
+export const WORKER_RUNNING = 1;
+export const WORKER_DEAD = 2;
+export const WORKER_CLOSED = 3;
+
+/** Bytes of the worker's failure text: what a worker that died said, read by every caller thread. */
+export const WORKER_FAILURE_BYTES = 4_096;
+
+/** Writes why the worker died (UTF-8, cut to fit) where every caller can read it without a round trip. */
+export function writeWorkerFailure(buffer: SharedArrayBuffer, text: string): void {
+  const bytes = new TextEncoder().encode(text).subarray(0, buffer.byteLength - 4);
+  new Uint8Array(buffer, 4).set(bytes);
+  Atomics.store(new Int32Array(buffer, 0, 1), 0, bytes.length);
+}
+
+/** What the worker said when it died, or '' (it has not, or said nothing). */
+export function readWorkerFailure(buffer: SharedArrayBuffer): string {
+  const length = Atomics.load(new Int32Array(buffer, 0, 1), 0);
+  // TextDecoder refuses views of shared memory: copy the bytes out first.
+  return new TextDecoder().decode(new Uint8Array(buffer, 4, length).slice());
+}
+
+/** Index of a server's first word in the hub state array. */
+export function serverWord(index: number, word: number): number {
+  return HUB_HEADER_WORDS + index * SERVER_WORDS + word;
+}
+
+/**
+ * Tuning of self-healing. The defaults follow the README (Recovery rules); tests shorten them. Every value is in
+ * milliseconds except the counts.
+ */
+export interface RecoveryOptions {
+  /** Connect attempts after the first one at start. @default 3 */
+  connectRetries: number;
+  /** Reconnect attempts per outage before the server is parked. @default 5 */
+  reconnectRetries: number;
+  /** First backoff between attempts; doubles each time. @default 1000 */
+  backoffMs: number;
+  /** Backoff cap. @default 60000 */
+  maxBackoffMs: number;
+  /** A session ready this long resets the reconnect budget and backoff. @default 60000 */
+  healthyResetMs: number;
+  /** A parked (or never connected) server tries to connect again this often. @default 300000 */
+  parkedProbeMs: number;
+  /** How long a call waits for a reconnect before it gives up. @default 15000 */
+  reconnectWaitMs: number;
+  /** Consecutive failures that open the circuit breaker. @default 3 */
+  breakerThreshold: number;
+  /** How long an open breaker fails calls fast. @default 60000 */
+  breakerCooldownMs: number;
+  /** Bound on one keepalive probe (ping or tools/list). @default 30000 */
+  keepaliveTimeoutMs: number;
+}
+
+/** The defaults of {@link RecoveryOptions}. */
+export const DEFAULT_RECOVERY: Readonly<RecoveryOptions> = {
+  connectRetries: 3,
+  reconnectRetries: 5,
+  backoffMs: 1_000,
+  maxBackoffMs: 60_000,
+  healthyResetMs: 60_000,
+  parkedProbeMs: 300_000,
+  reconnectWaitMs: 15_000,
+  breakerThreshold: 3,
+  breakerCooldownMs: 60_000,
+  keepaliveTimeoutMs: 30_000,
+};
+
+/** What the worker receives as `workerData` when the hub starts it. */
+export interface WorkerInit {
+  /** Unique id of the hub: names its control channel. */
+  hubId: string;
+  servers: ServerConfig[];
+  /** The hub state buffer (see HUB_*). */
+  hubState: SharedArrayBuffer;
+  /** Where the worker writes why it died (see writeWorkerFailure). */
+  failure: SharedArrayBuffer;
+  /** The child guard's pipe (src/bridge/orphans.ts), a process-wide descriptor; -1 when there is none. */
+  guardFd: number;
+  /** The hub's own channel: its port and slot. */
+  port: MessagePort;
+  slot: SharedArrayBuffer;
+  /** Directory for stdio servers' stderr logs. */
+  logDir: string;
+  /** How many directories above `logDir` mcp-sync made itself (the default's `mcp-sync-<uid>`): checked as strictly. */
+  logDirOwnParents: number;
+  recovery: RecoveryOptions;
+  /** Where recovery events are logged: 'stderr', a file path, or null. */
+  eventLog: string | null;
+  /** URL of the module answering server-initiated requests, or null. */
+  handlers: string | null;
+  /** Enables `debugCrash`, for tests of worker death. */
+  debugOps: boolean;
+}
+
+// --- The login worker (src/auth/login.ts ↔ workers/auth/login-worker.ts) ---
+
+/** The login worker's `workerData`. */
+export type LoginRequest =
+  | {
+      op: 'login';
+      config: HttpServerConfig;
+      /** Drop the stored tokens first: a new login even if they still work. */
+      force: boolean;
+      /** How long to wait for the browser to come back to the redirect URL. */
+      timeoutMs: number;
+    }
+  | { op: 'logout'; config: HttpServerConfig };
+
+/** The result of a login, or of a logout. */
+export interface LoginOutcome {
+  server: string;
+  /** `logged-in`: a new login; `already-authorized`: the stored tokens work (refreshed); `logged-out` / `not-logged-in`: logout. */
+  status: 'logged-in' | 'already-authorized' | 'logged-out' | 'not-logged-in';
+  /** The server's token file. */
+  tokenFile: string;
+}
+
+/** Login worker → caller. */
+export type LoginMessage =
+  { type: 'url'; url: string; redirectUrl: string } | { type: 'done'; outcome: LoginOutcome } | { type: 'error'; error: WireError };

@@ -1,0 +1,214 @@
+/**
+ * SDK and transport failures → McpSyncError with a stable code. The one place that knows the
+ * SDK's error classes; recovery decisions (issue: self-healing) branch on the codes it yields.
+ */
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  OAuthError,
+  ServerError,
+  TemporarilyUnavailableError,
+  TooManyRequestsError,
+} from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import { ErrorCode as RpcCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpSyncError } from '../../src/shared/errors.js';
+import { TooLargeError } from '../transport/guarded-fetch.js';
+import { InsufficientScopeError } from '../auth/oauth-challenge.js';
+import { AnswerLostError, NotSentError, NotSerializableError, localFailureOf } from '../transport/transport-errors.js';
+
+/** Why a request was aborted by us: the caller's deadline passed, another thread interrupted,
+ * the hub is closing, or the connection was found dead under it. */
+export type AbortReason = 'timeout' | 'interrupt' | 'close' | 'lost';
+
+/**
+ * Messages that mean "the server no longer knows this session" — matched case-insensitively as
+ * substrings, as hermes-agent does (its #13383 fix), plus the 400 body of servers built on the
+ * SDK's examples (server-everything).
+ */
+export const SESSION_EXPIRED_MARKERS: readonly string[] = [
+  'invalid or expired session',
+  'expired session',
+  'session expired',
+  'session not found',
+  'unknown session',
+  'session terminated',
+  'no valid session id provided',
+];
+
+/** JSON-RPC codes seen on lost-session answers: -32000 (generic server error), -32001 (the SDK
+ * server's "Session not found"), -32600 (invalid request), -32602 (hermes #13383's server). */
+const SESSION_ERROR_CODES: ReadonlySet<number> = new Set([-32000, -32001, -32600, -32602]);
+
+/**
+ * True when `error` says the server forgot our session. Never for an empty message. A 404 means
+ * it only when the request carried a session id (`hasSessionId`): without one — a stateless
+ * server, or a wrong URL — it is just "not found".
+ */
+export function isSessionExpired(error: unknown, hasSessionId = true): boolean {
+  // Structural: the SDK's own server answers a POST on a forgotten session with HTTP 404.
+  if (error instanceof StreamableHTTPError && error.code === 404) return hasSessionId;
+  // A JSON-RPC error counts only with the codes servers use for a lost session; a tool's or a
+  // resource's own error that happens to mention a "session" (a browser session, a tmux
+  // session) must not tear down a healthy one.
+  if (error instanceof McpError && !SESSION_ERROR_CODES.has(error.code)) return false;
+  const message = (error instanceof Error ? error.message : String(error ?? '')).toLowerCase();
+  return message !== '' && SESSION_EXPIRED_MARKERS.some((marker) => message.includes(marker));
+}
+
+/**
+ * True when `error` is the server rejecting our credentials, or the OAuth flow failing in a way
+ * only a new login can fix: an OAuth error from the authorization server (invalid_grant,
+ * invalid_client, access_denied …) — but not its transient ones (server_error,
+ * temporarily_unavailable, too many requests), which say nothing about the credentials.
+ */
+export function isAuthError(error: unknown): boolean {
+  if (error instanceof UnauthorizedError) return true;
+  if (error instanceof OAuthError) {
+    return !(error instanceof ServerError || error instanceof TemporarilyUnavailableError || error instanceof TooManyRequestsError);
+  }
+  if ((error instanceof StreamableHTTPError || error instanceof SseError) && error.code === 401) return true;
+  return error instanceof Error && /\(HTTP 401\)|\b401 Unauthorized\b/i.test(error.message) && !(error instanceof McpError);
+}
+
+/** Where a failure happened besides its error: an abort of ours, and whether we had a session id. */
+export interface FailureContext {
+  aborted?: AbortReason | undefined;
+  /** The request carried an `Mcp-Session-Id` (so a 404 means the session was forgotten). @default true */
+  hasSessionId?: boolean;
+}
+
+/**
+ * Maps `error` raised while serving `server` to a typed McpSyncError (idempotent). Whether the
+ * request may have run decides the code: certain failures (NOT_CONNECTED, TRANSPORT_ERROR,
+ * INVALID_ARGUMENT, SESSION_EXPIRED, NEEDS_REAUTH) say it did not; OUTCOME_UNCERTAIN and TIMEOUT
+ * say it may have; RESPONSE_TOO_LARGE says it did.
+ */
+export function classify(error: unknown, server: string, context: FailureContext | AbortReason = {}): McpSyncError {
+  if (error instanceof McpSyncError) return error;
+  const { aborted, hasSessionId = true } = typeof context === 'string' ? { aborted: context } : context;
+  if (aborted === 'interrupt') return new McpSyncError(ErrorCode.INTERRUPTED, 'MCP call interrupted', { server }, { cause: error });
+  if (aborted === 'close') return new McpSyncError(ErrorCode.CLOSED, `MCP server '${server}' was closed`, { server }, { cause: error });
+  const message = error instanceof Error ? rpcMessage(error.message) : String(error);
+  if (aborted === 'timeout') return new McpSyncError(ErrorCode.TIMEOUT, `MCP call to '${server}' timed out`, { server }, { cause: error });
+  if (aborted === 'lost') return outcomeUncertain(server, error);
+  const local = byTransport(error, server) ?? localFailure(error, server);
+  if (local !== undefined) return local;
+  if (isSessionExpired(error, hasSessionId)) {
+    return new McpSyncError(ErrorCode.SESSION_EXPIRED, `MCP server '${server}' lost our session: ${message}`, { server }, { cause: error });
+  }
+  if (isAuthError(error)) {
+    // A step-up (403 insufficient_scope) says which scope the login must ask for.
+    const stepUp = error instanceof InsufficientScopeError;
+    const scope = stepUp ? error.scope : undefined;
+    const data = { server, httpStatus: stepUp ? 403 : 401, needsReauth: true, ...(scope !== undefined && { scope }) };
+    return new McpSyncError(ErrorCode.NEEDS_REAUTH, reauthMessage(server, scope), data, { cause: error });
+  }
+  if (error instanceof McpError) {
+    if (error.code === RpcCode.RequestTimeout) {
+      return new McpSyncError(ErrorCode.TIMEOUT, `MCP call to '${server}' timed out: ${message}`, { server }, { cause: error });
+    }
+    // -32000 is also many servers' generic error code: only the SDK's own "Connection closed"
+    // (the transport ended under a pending request) means the outcome is unknown.
+    if (error.code === RpcCode.ConnectionClosed && /^connection closed/i.test(message)) return outcomeUncertain(server, error);
+    return new McpSyncError(
+      ErrorCode.RPC_ERROR,
+      `MCP server '${server}': ${message} (JSON-RPC error ${error.code})`,
+      { server, rpcCode: error.code },
+      { cause: error },
+    );
+  }
+  const status = httpStatusOf(error);
+  if (status !== undefined) return httpFailure(server, status, message, error);
+  if (message === 'Not connected') {
+    return new McpSyncError(ErrorCode.NOT_CONNECTED, `MCP server '${server}' is not connected`, { server }, { cause: error });
+  }
+  return new McpSyncError(ErrorCode.TRANSPORT_ERROR, `MCP server '${server}': ${describe(error)}`, { server }, { cause: error });
+}
+
+/** Failures the transports located themselves (transport-errors.ts, guarded-fetch.ts). */
+function byTransport(error: unknown, server: string): McpSyncError | undefined {
+  if (error instanceof NotSentError) {
+    const message = `MCP server '${server}' cannot be reached (${error.message}); the request was not sent`;
+    return new McpSyncError(ErrorCode.NOT_CONNECTED, message, { server, sent: false }, { cause: error });
+  }
+  if (error instanceof NotSerializableError) {
+    return new McpSyncError(
+      ErrorCode.INVALID_ARGUMENT,
+      `Arguments for MCP server '${server}': ${error.message}`,
+      { server },
+      { cause: error },
+    );
+  }
+  if (error instanceof AnswerLostError) return outcomeUncertain(server, error, error.message);
+  if (error instanceof TooLargeError) return tooLarge(server, error.bytes, error.limit, error);
+  return undefined;
+}
+
+/** Our own answer in place of the server's (an answer skipped for its size, a stream cut). */
+function localFailure(error: unknown, server: string): McpSyncError | undefined {
+  const failure = localFailureOf(error);
+  if (failure === undefined) return undefined;
+  if (failure.kind === 'too-large') return tooLarge(server, failure.bytes ?? 0, failure.limit ?? 0, error);
+  return outcomeUncertain(server, error, failure.reason);
+}
+
+function tooLarge(server: string, bytes: number, limit: number, cause: unknown): McpSyncError {
+  const message =
+    `The answer of MCP server '${server}' was larger than its maxResponseBytes (${limit} bytes; ${bytes} bytes read) and was dropped; ` +
+    `the call itself ran. Raise 'maxResponseBytes' in the server's config to accept it.`;
+  return new McpSyncError(ErrorCode.RESPONSE_TOO_LARGE, message, { server, bytes, limit }, { cause });
+}
+
+/** The HTTP status of an SDK transport error, if it has one. */
+function httpStatusOf(error: unknown): number | undefined {
+  if (error instanceof StreamableHTTPError || error instanceof SseError) {
+    return typeof error.code === 'number' && error.code > 0 ? error.code : undefined;
+  }
+  // The legacy SSE transport reports a failed POST as a plain Error.
+  const status = error instanceof Error ? /^Error POSTing to endpoint \(HTTP (\d{3})\)/.exec(error.message)?.[1] : undefined;
+  return status === undefined ? undefined : Number(status);
+}
+
+/**
+ * An HTTP error answer instead of a JSON-RPC one. A 4xx (and 503, "not now") is the server or a
+ * proxy refusing the request before running it; any other 5xx may come after the tool ran (a
+ * gateway that gave up waiting), so it is uncertain.
+ */
+function httpFailure(server: string, status: number, message: string, cause: unknown): McpSyncError {
+  if (status >= 500 && status !== 503) return outcomeUncertain(server, cause, `HTTP ${status}: ${message}`, status);
+  return new McpSyncError(ErrorCode.TRANSPORT_ERROR, `MCP server '${server}': ${message}`, { server, httpStatus: status }, { cause });
+}
+
+function outcomeUncertain(server: string, cause: unknown, why?: string, httpStatus?: number): McpSyncError {
+  return new McpSyncError(
+    ErrorCode.OUTCOME_UNCERTAIN,
+    `Connection to MCP server '${server}' broke mid-call${why === undefined ? '' : ` (${why})`}; the call may or may not have run, so it was not retried`,
+    { server, ...(httpStatus !== undefined && { httpStatus }) },
+    { cause },
+  );
+}
+
+/** The SDK writes "MCP error N: …", and a server built on it may already have: say it once. */
+export function rpcMessage(message: string): string {
+  return message.replace(/^(?:MCP error -?\d+:\s*)+/, '');
+}
+
+/**
+ * What the user must do when credentials cannot be recovered (the hermes wording), naming the
+ * `scope` a step-up demanded (the login asks for it by itself: it is kept in the token file).
+ */
+export function reauthMessage(server: string, scope?: string): string {
+  const more = scope === undefined ? '' : ` with OAuth scope '${scope}'`;
+  return (
+    `MCP server '${server}' requires re-authentication${more}. Run \`mcp-sync login ${server}\` (or update the credentials in its config) and restart. ` +
+    'Do NOT retry this tool — ask the user to re-authenticate.'
+  );
+}
+
+/** An error's message plus the message of its cause (fetch hides ECONNREFUSED in `cause`). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}

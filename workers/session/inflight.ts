@@ -1,0 +1,53 @@
+/**
+ * The requests in flight on a server's SDK clients. A lost link aborts its client's requests at
+ * once (they end OUTCOME_UNCERTAIN). A client replaced after a session expiry is only retired:
+ * its requests were sent on a session the server no longer knows, so the server rejects them
+ * unrun and each caller retries on the new session — closing it early would turn those safe
+ * retries into "outcome uncertain" errors. It is closed when its last request settles.
+ */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { AbortReason } from '../recovery/classify.js';
+
+export class InflightRequests {
+  readonly #requests = new Map<AbortController, Client>();
+  readonly #retired = new Set<Client>();
+
+  track(request: AbortController, client: Client): void {
+    this.#requests.set(request, client);
+  }
+
+  /** A request settled; a retired client with nothing left in flight is closed now. */
+  settle(request: AbortController, client: Client): void {
+    this.#requests.delete(request);
+    if (this.#retired.has(client) && !this.busyOn(client)) this.#close(client);
+  }
+
+  /** Closes `client` once its requests have settled (at once when it has none). */
+  retire(client: Client): void {
+    if (this.busyOn(client)) this.#retired.add(client);
+    else this.#close(client);
+  }
+
+  /** Aborts every request on `client` with `reason`, then closes it. */
+  abandon(client: Client, reason: AbortReason): void {
+    for (const [request, on] of this.#requests) if (on === client) request.abort(reason);
+    this.#close(client);
+  }
+
+  /** Closes every retired client now (the hub is closing). */
+  closeRetired(): void {
+    for (const client of this.#retired) this.#close(client);
+  }
+
+  /** True while a request is in flight on `client`. */
+  busyOn(client: Client | undefined): boolean {
+    if (client === undefined) return false;
+    for (const on of this.#requests.values()) if (on === client) return true;
+    return false;
+  }
+
+  #close(client: Client): void {
+    this.#retired.delete(client);
+    void client.close().catch(() => undefined);
+  }
+}
