@@ -6,6 +6,7 @@
 import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpSyncError } from '../src/shared/errors.js';
 import { suggest } from '../src/shared/suggest.js';
+import type { Operations, WorkerApiOf } from '../src/shared/operations.js';
 import type { RecoveryOptions, ServerCatalog, ServerConfig, ServerInfo } from '../src/shared/protocol.js';
 import { ChildGroup } from './transport/child-group.js';
 import { listAllPages } from './session/paginate.js';
@@ -47,7 +48,7 @@ function firstText(result: CallToolResult): string {
   return block?.type === 'text' ? block.text : '';
 }
 
-export class HubApi {
+export class HubApi implements WorkerApiOf<Operations, CallContext> {
   readonly #sessions = new Map<string, ServerSession>();
   #closed: Promise<void> | undefined;
 

@@ -20,6 +20,7 @@ import {
   type WorkerInit,
 } from '../src/shared/protocol.js';
 import type { HubApi } from './api.js';
+import { OPS, type Op } from '../src/shared/operations.js';
 import { useChildGuard } from './transport/child-guard.js';
 import type { ServerLog } from './logs/server-log.js';
 import type { CallContext } from './session/server-session.js';
@@ -69,7 +70,6 @@ const hooks = {
   toolsChanged: (server: string) => events.postMessage({ type: 'toolsChanged', server } satisfies HubEvent),
 };
 const api: HubApi = new Api(init.servers, hubState, logs, init.recovery, hooks);
-type Method = (...args: unknown[]) => unknown;
 
 /** One caller channel's worker end: the hub's own MessagePort, or an attached thread's BroadcastChannel. */
 interface Endpoint {
@@ -150,24 +150,17 @@ function serveChannel(endpoint: Endpoint, slot: Int32Array): void {
   });
 }
 
+/** Runs one operation on the API object (every name of the operation table is a method of it). */
 async function dispatch(
-  op: string,
+  op: Op,
   args: unknown[],
   ctx: CallContext,
 ): Promise<{ ok: true; value: unknown } | { ok: false; error: ReturnType<typeof toWire> }> {
   try {
     if (op === 'start' && startError !== undefined) throw startError;
-    if (op === 'debugCrash' && init.debugOps) {
-      setImmediate(() => {
-        throw new Error('mcp-sync debug crash');
-      });
-      return { ok: true, value: undefined };
-    }
-    const method = (api as unknown as Record<string, Method | undefined>)[op];
-    if (typeof method !== 'function' || op === 'constructor' || !Object.hasOwn(Object.getPrototypeOf(api) as object, op)) {
-      throw new Error(`Unknown operation '${op}'`);
-    }
-    return { ok: true, value: await method.call(api, ...args, ctx) };
+    if (!OPS.has(op)) throw new Error(`Unknown operation '${String(op)}'`);
+    const method = api[op] as (...args: unknown[]) => unknown;
+    return { ok: true, value: await method.apply(api, [...args, ctx]) };
   } catch (error) {
     return { ok: false, error: toWire(error) };
   }

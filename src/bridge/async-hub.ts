@@ -9,8 +9,10 @@
  */
 import type { BroadcastChannel } from 'node:worker_threads';
 import { attachChannel } from './attach.js';
-import { ErrorCode, McpSyncError, fromWire } from '../shared/errors.js';
-import { ServerTable, type CallOptions, type PreparedRequest } from './requests.js';
+import { McpSyncError, fromWire } from '../shared/errors.js';
+import { ServerTable, type CallOptions } from './requests.js';
+import { clientClosedError, timeoutError } from './call-errors.js';
+import type { AsyncClient, ClientOp, OpArgs, OpResult } from '../shared/operations.js';
 import { HUB_WORKER, type CallerMessage, type HubHandle, type ReplyMessage, type ServerInfo } from '../shared/protocol.js';
 import { WorkerState } from './worker-state.js';
 import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from '../shared/types.js';
@@ -37,7 +39,7 @@ interface Pending {
 }
 
 /** A hub's operations as promises. Get one with `hub.async`, or `AsyncMcpHub.attach(handle)` in any thread. */
-export class AsyncMcpHub {
+export class AsyncMcpHub implements AsyncClient {
   readonly #port: BroadcastChannel;
   readonly #state: Int32Array;
   readonly #worker: WorkerState;
@@ -65,36 +67,36 @@ export class AsyncMcpHub {
     return new AsyncMcpHub(attachChannel(handle).port, handle);
   }
 
-  servers(): Promise<ServerInfo[]> {
-    return this.#send(() => this.#table.status()) as Promise<ServerInfo[]>;
+  servers(options?: CallOptions): Promise<ServerInfo[]> {
+    return this.#call('servers', [], options);
   }
 
-  listTools(server?: string, options: CallOptions = {}): Promise<Tool[]> {
-    return this.#send(() => this.#table.listTools(server, options)) as Promise<Tool[]>;
+  listTools(server?: string, options?: CallOptions): Promise<Tool[]> {
+    return this.#call('listTools', [server], options);
   }
 
-  callTool(server: string, tool: string, args?: JsonObject, options: CallOptions = {}): Promise<CallToolResult> {
-    return this.#send(() => this.#table.callTool(server, tool, args, options)) as Promise<CallToolResult>;
+  callTool(server: string, tool: string, args?: JsonObject, options?: CallOptions): Promise<CallToolResult> {
+    return this.#call('callTool', [server, tool, args], options);
   }
 
-  listResources(server: string, options: CallOptions = {}): Promise<Resource[]> {
-    return this.#send(() => this.#table.request('listResources', server, [server], options)) as Promise<Resource[]>;
+  listResources(server: string, options?: CallOptions): Promise<Resource[]> {
+    return this.#call('listResources', [server], options);
   }
 
-  readResource(server: string, uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
-    return this.#send(() => this.#table.readResource(server, uri, options)) as Promise<ReadResourceResult>;
+  readResource(server: string, uri: string, options?: CallOptions): Promise<ReadResourceResult> {
+    return this.#call('readResource', [server, uri], options);
   }
 
-  listPrompts(server: string, options: CallOptions = {}): Promise<Prompt[]> {
-    return this.#send(() => this.#table.request('listPrompts', server, [server], options)) as Promise<Prompt[]>;
+  listPrompts(server: string, options?: CallOptions): Promise<Prompt[]> {
+    return this.#call('listPrompts', [server], options);
   }
 
-  getPrompt(server: string, name: string, args?: Record<string, string>, options: CallOptions = {}): Promise<GetPromptResult> {
-    return this.#send(() => this.#table.getPrompt(server, name, args, options)) as Promise<GetPromptResult>;
+  getPrompt(server: string, name: string, args?: Record<string, string>, options?: CallOptions): Promise<GetPromptResult> {
+    return this.#call('getPrompt', [server, name, args], options);
   }
 
-  async ping(server: string, options: CallOptions = {}): Promise<void> {
-    await this.#send(() => this.#table.request('ping', server, [server], options));
+  async ping(server: string, options?: CallOptions): Promise<void> {
+    await this.#call('ping', [server], options);
   }
 
   /** Closes this façade's channel (never the hub); pending calls reject with CLOSED. Idempotent. */
@@ -103,14 +105,13 @@ export class AsyncMcpHub {
     this.#closed = true;
     this.#post({ type: 'detach' });
     this.#port.close();
-    for (const [id, pending] of this.#pending)
-      this.#fail(id, pending, new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync client is closed'));
+    for (const [id, pending] of this.#pending) this.#fail(id, pending, clientClosedError());
   }
 
-  async #send(prepare: () => PreparedRequest): Promise<unknown> {
-    const request = prepare();
-    const data = request.server === undefined ? undefined : { server: request.server };
-    if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync client is closed', data);
+  /** Checks and posts an operation; errors in its arguments reject the promise, never throw. */
+  async #call<O extends ClientOp>(op: O, args: OpArgs<O>, options?: CallOptions): Promise<OpResult<O>> {
+    const request = this.#table.prepare(op, args, options);
+    if (this.#closed) throw clientClosedError(request.server);
     this.#worker.assertAlive(request.server);
     const id = ++this.#nextId;
     return new Promise((resolve, reject) => {
@@ -118,8 +119,7 @@ export class AsyncMcpHub {
         const pending = this.#pending.get(id);
         if (pending === undefined) return;
         this.#post({ type: 'cancel', id, reason: 'timeout' });
-        const seconds = Number((request.timeoutMs / 1000).toFixed(3));
-        this.#fail(id, pending, new McpSyncError(ErrorCode.TIMEOUT, `MCP ${request.op} timed out after ${seconds} s`, data));
+        this.#fail(id, pending, timeoutError(request.op, request.timeoutMs, request.server));
       }, request.timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
       if (this.#pending.size === 1) {

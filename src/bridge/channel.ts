@@ -5,17 +5,17 @@
  */
 import { receiveMessageOnPort, type BroadcastChannel, type MessagePort } from 'node:worker_threads';
 import { ErrorCode, McpSyncError, fromWire } from '../shared/errors.js';
-import { SLOT_INTERRUPT, SLOT_SIGNAL, type CallerMessage, type HubHandle, type Op, type ReplyMessage } from '../shared/protocol.js';
+import type { Op, OpArgs, OpResult } from '../shared/operations.js';
+import { SLOT_INTERRUPT, SLOT_SIGNAL, type CallerMessage, type HubHandle, type ReplyMessage } from '../shared/protocol.js';
+import { clientClosedError, interruptedError, timeoutError } from './call-errors.js';
 import { WorkerState } from './worker-state.js';
 
-/** No interrupt pending. Request ids start at 1, so 0 never names one. */
+/** Values of the slot's interrupt word: none pending, or interrupt the call in flight. */
 const NO_INTERRUPT = 0;
+const INTERRUPT = 1;
 /** Longest single Atomics.wait: how late a caller notices a worker that died without its exit hook. */
 const MAX_WAIT_SLICE_MS = 1_000;
-/** Interrupt whatever request is in flight. */
-export const INTERRUPT_ANY = -1;
 
-/** The blocking end of a channel. Not thread-safe: one channel belongs to one thread. */
 /**
  * Lets another thread interrupt the call this thread is blocked in. Plain data: post it to any
  * thread, which calls {@link interrupt} with it.
@@ -31,12 +31,13 @@ export interface InterruptToken {
  */
 export function interrupt(token: InterruptToken): void {
   const slot = new Int32Array(token.slot);
-  Atomics.store(slot, SLOT_INTERRUPT, INTERRUPT_ANY);
+  Atomics.store(slot, SLOT_INTERRUPT, INTERRUPT);
   // Bump, not just notify: a caller between reading the word and sleeping on it must see a change.
   Atomics.add(slot, SLOT_SIGNAL, 1);
   Atomics.notify(slot, SLOT_SIGNAL);
 }
 
+/** The blocking end of a channel. Not thread-safe: one channel belongs to one thread. */
 export class Channel {
   // The hub's own channel is a MessagePort; an attached thread's is a BroadcastChannel. Node
   // drains both with receiveMessageOnPort.
@@ -61,8 +62,8 @@ export class Channel {
    * Posts `op(args)` and blocks until its reply, at most `timeoutMs`.
    * @throws McpSyncError TIMEOUT, INTERRUPTED, WORKER_EXITED, CLOSED, or the worker's error
    */
-  request(op: Op, args: unknown[], timeoutMs: number, server?: string): unknown {
-    if (this.#closed) throw new McpSyncError(ErrorCode.CLOSED, 'This mcp-sync client is closed', dataFor(server));
+  request<O extends Op>(op: O, args: OpArgs<O>, timeoutMs: number, server?: string): OpResult<O> {
+    if (this.#closed) throw clientClosedError(server);
     this.#worker.assertAlive(server);
     const id = ++this.#nextId;
     // An interrupt aimed at an earlier call must not hit this one.
@@ -74,7 +75,7 @@ export class Channel {
       throw new McpSyncError(
         ErrorCode.INVALID_ARGUMENT,
         `Arguments of ${op} cannot be sent to the I/O worker: ${String(error)}`,
-        dataFor(server),
+        server === undefined ? undefined : { server },
       );
     }
     const deadline = performance.now() + timeoutMs;
@@ -93,22 +94,17 @@ export class Channel {
         // A late reply to a call that already timed out or was interrupted: drop it, never
         // take it as the answer to this call.
         if (reply.id !== id) continue;
-        if (reply.ok) return reply.value;
+        if (reply.ok) return reply.value as OpResult<O>;
         throw fromWire(reply.error);
       }
-      const interrupt = Atomics.load(this.#slot, SLOT_INTERRUPT);
-      if (interrupt === id || interrupt === INTERRUPT_ANY) {
+      if (Atomics.load(this.#slot, SLOT_INTERRUPT) === INTERRUPT) {
         this.#post({ type: 'cancel', id, reason: 'interrupt' });
-        throw new McpSyncError(ErrorCode.INTERRUPTED, 'MCP call interrupted: user sent a new message', dataFor(server));
+        throw interruptedError(server);
       }
       const remaining = deadline - performance.now();
       if (remaining <= 0) {
         this.#post({ type: 'cancel', id, reason: 'timeout' });
-        throw new McpSyncError(
-          ErrorCode.TIMEOUT,
-          `MCP ${op}${server === undefined ? '' : ` on '${server}'`} timed out after ${formatSeconds(timeoutMs)}`,
-          dataFor(server),
-        );
+        throw timeoutError(op, timeoutMs, server);
       }
       // Sleep in slices of at most a second: a worker stopped by terminate() runs no exit hook,
       // so a caller in another thread re-reads the worker word rather than sleep to its deadline.
@@ -139,19 +135,7 @@ export class Channel {
     this.#port.close();
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   #post(message: CallerMessage): void {
     this.#port.postMessage(message);
   }
-}
-
-function dataFor(server: string | undefined): { server: string } | undefined {
-  return server === undefined ? undefined : { server };
-}
-
-function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(3))} s`;
 }

@@ -8,7 +8,8 @@ import { BroadcastChannel, type Worker } from 'node:worker_threads';
 import { AsyncMcpHub } from './async-hub.js';
 import { attachChannel } from './attach.js';
 import { Channel, interrupt, type InterruptToken } from './channel.js';
-import { ServerTable, checkTimeout, type CallOptions, type PreparedRequest } from './requests.js';
+import { STATUS_TIMEOUT_MS, ServerTable, checkTimeout, type CallOptions, type PreparedRequest } from './requests.js';
+import type { ClientOp, Op, OpArgs, OpResult, SyncClient } from '../shared/operations.js';
 import { killOrphansOnExit } from './orphans.js';
 import {
   HUB_WORKER,
@@ -21,14 +22,14 @@ import {
   serverWord,
   type HubEvent,
   type HubHandle,
-  type ServerCatalog,
   type ServerInfo,
   type ServerState,
 } from '../shared/protocol.js';
 import { buildToolEntries, type ToolEntriesOptions, type ToolEntry } from '../registry/entries.js';
 import { syncRegistry, type RegistrationChanges, type ToolRegistry } from '../registry/register.js';
 import { spawnWorker, type StartOptions } from './start.js';
-import { WorkerState, closedError } from './worker-state.js';
+import { closedError } from './call-errors.js';
+import { WorkerState } from './worker-state.js';
 import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from '../shared/types.js';
 
 /** Extra time `start()` allows beyond the slowest server's connectTimeout. */
@@ -47,7 +48,7 @@ interface Owner {
  * {@link McpHub.start} (the owner) or {@link McpHub.attach} (a client of the same worker in
  * another thread).
  */
-export class McpHub {
+export class McpHub implements SyncClient {
   readonly #channel: Channel;
   readonly #handle: HubHandle;
   readonly #state: Int32Array;
@@ -169,8 +170,8 @@ export class McpHub {
   }
 
   /** Every enabled server with its transport, state, tool count, session generation and, when not ready, its error. */
-  servers(): ServerInfo[] {
-    return this.#send(this.#table.status()) as ServerInfo[];
+  servers(options?: CallOptions): ServerInfo[] {
+    return this.#call('servers', [], options);
   }
 
   /**
@@ -178,42 +179,42 @@ export class McpHub {
    * answer), following every page.
    * @throws McpSyncError UNKNOWN_SERVER, NOT_CONNECTED, TIMEOUT, RPC_ERROR, TRANSPORT_ERROR, OUTCOME_UNCERTAIN, SESSION_EXPIRED, NEEDS_REAUTH, CIRCUIT_OPEN, INTERRUPTED, INVALID_ARGUMENT
    */
-  listTools(server?: string, options: CallOptions = {}): Tool[] {
-    return this.#send(this.#table.listTools(server, options)) as Tool[];
+  listTools(server?: string, options?: CallOptions): Tool[] {
+    return this.#call('listTools', [server], options);
   }
 
   /**
    * Calls a tool. A tool's own failure comes back as a result with `isError: true`, not thrown.
-   * @throws McpSyncError UNKNOWN_SERVER, NOT_CONNECTED, TIMEOUT, RPC_ERROR, TRANSPORT_ERROR, OUTCOME_UNCERTAIN,
-   * SESSION_EXPIRED, NEEDS_REAUTH, CIRCUIT_OPEN, INTERRUPTED, INVALID_ARGUMENT
+   * @throws McpSyncError UNKNOWN_SERVER, UNKNOWN_TOOL, NOT_CONNECTED, TIMEOUT, RPC_ERROR, TRANSPORT_ERROR, OUTCOME_UNCERTAIN,
+   * RESPONSE_TOO_LARGE, SESSION_EXPIRED, NEEDS_REAUTH, CIRCUIT_OPEN, INTERRUPTED, INVALID_ARGUMENT
    */
-  callTool(server: string, tool: string, args?: JsonObject, options: CallOptions = {}): CallToolResult {
-    return this.#send(this.#table.callTool(server, tool, args, options)) as CallToolResult;
+  callTool(server: string, tool: string, args?: JsonObject, options?: CallOptions): CallToolResult {
+    return this.#call('callTool', [server, tool, args], options);
   }
 
   /** Lists every page of a server's resources. @throws McpSyncError as {@link McpHub.listTools} */
-  listResources(server: string, options: CallOptions = {}): Resource[] {
-    return this.#send(this.#table.request('listResources', server, [server], options)) as Resource[];
+  listResources(server: string, options?: CallOptions): Resource[] {
+    return this.#call('listResources', [server], options);
   }
 
   /** Reads one resource. @throws McpSyncError as {@link McpHub.callTool} */
-  readResource(server: string, uri: string, options: CallOptions = {}): ReadResourceResult {
-    return this.#send(this.#table.readResource(server, uri, options)) as ReadResourceResult;
+  readResource(server: string, uri: string, options?: CallOptions): ReadResourceResult {
+    return this.#call('readResource', [server, uri], options);
   }
 
   /** Lists every page of a server's prompts. @throws McpSyncError as {@link McpHub.listTools} */
-  listPrompts(server: string, options: CallOptions = {}): Prompt[] {
-    return this.#send(this.#table.request('listPrompts', server, [server], options)) as Prompt[];
+  listPrompts(server: string, options?: CallOptions): Prompt[] {
+    return this.#call('listPrompts', [server], options);
   }
 
   /** Gets a prompt, filled with `args`. @throws McpSyncError as {@link McpHub.callTool} */
-  getPrompt(server: string, name: string, args?: Record<string, string>, options: CallOptions = {}): GetPromptResult {
-    return this.#send(this.#table.getPrompt(server, name, args, options)) as GetPromptResult;
+  getPrompt(server: string, name: string, args?: Record<string, string>, options?: CallOptions): GetPromptResult {
+    return this.#call('getPrompt', [server, name, args], options);
   }
 
   /** Pings a server. @throws McpSyncError as {@link McpHub.listTools} */
-  ping(server: string, options: CallOptions = {}): void {
-    this.#send(this.#table.request('ping', server, [server], options));
+  ping(server: string, options?: CallOptions): void {
+    this.#call('ping', [server], options);
   }
 
   /**
@@ -222,7 +223,7 @@ export class McpHub {
    * `(args) => string` handlers that call this hub from the thread that runs them.
    */
   toolEntries(options: ToolEntriesOptions = {}): ToolEntry[] {
-    const catalog = this.#send({ op: 'catalog', args: [], timeoutMs: 10_000 }) as ServerCatalog[];
+    const catalog = this.#send({ op: 'catalog', args: [], timeoutMs: STATUS_TIMEOUT_MS });
     return buildToolEntries(this, catalog, this.#handle.servers, options);
   }
 
@@ -298,11 +299,6 @@ export class McpHub {
     this.#shutDown(graceful);
   }
 
-  /** @internal Test hook: makes the worker throw an uncaught error (only with MCP_SYNC_DEBUG_OPS=1). */
-  debugCrashWorker(): void {
-    this.#send({ op: 'debugCrash', args: [], timeoutMs: 10_000 });
-  }
-
   /**
    * Marks the hub CLOSED (so no thread ever reads DEAD for a hub closed on purpose), kills any
    * stdio child the worker did not end, closes the channel, and — unless the worker is already
@@ -318,7 +314,11 @@ export class McpHub {
     if (!graceful) void this.#owner?.worker.terminate();
   }
 
-  #send(request: PreparedRequest): unknown {
+  #call<O extends ClientOp>(op: O, args: OpArgs<O>, options?: CallOptions): OpResult<O> {
+    return this.#send(this.#table.prepare(op, args, options));
+  }
+
+  #send<O extends Op>(request: PreparedRequest<O>): OpResult<O> {
     if (this.#closed) throw closedError(request.server);
     return this.#channel.request(request.op, request.args, request.timeoutMs, request.server);
   }

@@ -1,30 +1,59 @@
 /**
  * The operations callers can ask of the worker, checked and turned into requests: which op,
  * which arguments, which deadline. Shared by the synchronous hub and the async façade, so both
- * validate and time out the same way.
+ * validate and time out the same way. One check per client operation (the compiler insists, see
+ * src/shared/operations.ts).
  */
 import { DEFAULT_CALL_TIMEOUT_MS } from '../config/load-config.js';
 import { ErrorCode, McpSyncError } from '../shared/errors.js';
+import { MAX_TIMEOUT_MS, type CallOptions, type ClientOp, type Op, type OpArgs } from '../shared/operations.js';
+import type { ServerSummary } from '../shared/protocol.js';
 import { assertJson } from './json-check.js';
-import type { Op, ServerSummary } from '../shared/protocol.js';
-import type { JsonObject } from '../shared/types.js';
 
-/** Options of one call. */
-export interface CallOptions {
-  /** Deadline of this call in milliseconds. @default the server's `timeout` (120 s) */
-  timeoutMs?: number;
-}
+export type { CallOptions } from '../shared/operations.js';
 
 /** A request ready to post: `server` names the server for error data. */
-export interface PreparedRequest {
-  op: Op;
-  args: unknown[];
+export interface PreparedRequest<O extends Op = Op> {
+  op: O;
+  args: OpArgs<O>;
   timeoutMs: number;
   server?: string;
 }
 
-/** Deadline of operations that only read the worker's state (`servers()`). */
+/** Deadline of operations that only read the worker's state (`servers()`, the catalog). */
 export const STATUS_TIMEOUT_MS = 10_000;
+
+/** Checks the arguments of an operation; returns the server it concerns, if any. @throws McpSyncError INVALID_ARGUMENT */
+type Check<O extends ClientOp> = (args: OpArgs<O>) => string | undefined;
+
+const CHECKS: { [O in ClientOp]: Check<O> } = {
+  servers: () => undefined,
+  listTools: ([server]) => server,
+  callTool: ([server, tool, args]) => {
+    assertString(tool, 'tool', server);
+    if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
+      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Arguments of tool '${tool}' on '${server}' must be a JSON object`, { server });
+    }
+    if (args !== undefined) assertJson(args, `Arguments of tool '${tool}' on '${server}'`, server);
+    return server;
+  },
+  listResources: ([server]) => server,
+  readResource: ([server, uri]) => (assertString(uri, 'uri', server), server),
+  listPrompts: ([server]) => server,
+  getPrompt: ([server, name, args]) => {
+    assertString(name, 'name', server);
+    const strings =
+      args === undefined ||
+      (typeof args === 'object' && args !== null && !Array.isArray(args) && Object.values(args).every((v) => typeof v === 'string'));
+    if (!strings) {
+      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Arguments of prompt '${name}' on '${server}' must be an object of strings`, {
+        server,
+      });
+    }
+    return server;
+  },
+  ping: ([server]) => server,
+};
 
 /** The configured servers as the caller side knows them: names and deadlines, in config order. */
 export class ServerTable {
@@ -49,51 +78,19 @@ export class ServerTable {
     return this.servers[this.indexOf(server)]!;
   }
 
-  /** A request to one server, with its deadline (the call's, else the server's). */
-  request(op: Op, server: string, args: unknown[], options: CallOptions): PreparedRequest {
-    return { op, args, server, timeoutMs: checkTimeout(options.timeoutMs ?? this.get(server).timeoutMs, server) };
-  }
-
-  status(): PreparedRequest {
-    return { op: 'servers', args: [], timeoutMs: STATUS_TIMEOUT_MS };
-  }
-
-  listTools(server: string | undefined, options: CallOptions): PreparedRequest {
-    if (server !== undefined) return this.request('listTools', server, [server], options);
-    const slowest = Math.max(0, ...this.servers.map((summary) => summary.timeoutMs));
-    return { op: 'listTools', args: [undefined], timeoutMs: checkTimeout(options.timeoutMs ?? (slowest || DEFAULT_CALL_TIMEOUT_MS)) };
-  }
-
-  callTool(server: string, tool: string, args: JsonObject | undefined, options: CallOptions): PreparedRequest {
-    assertString(tool, 'tool', server);
-    if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
-      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Arguments of tool '${tool}' on '${server}' must be a JSON object`, { server });
-    }
-    if (args !== undefined) assertJson(args, `Arguments of tool '${tool}' on '${server}'`, server);
-    return this.request('callTool', server, [server, tool, args], options);
-  }
-
-  readResource(server: string, uri: string, options: CallOptions): PreparedRequest {
-    assertString(uri, 'uri', server);
-    return this.request('readResource', server, [server, uri], options);
-  }
-
-  getPrompt(server: string, name: string, args: Record<string, string> | undefined, options: CallOptions): PreparedRequest {
-    assertString(name, 'name', server);
-    if (
-      args !== undefined &&
-      (args === null || typeof args !== 'object' || Array.isArray(args) || Object.values(args).some((v) => typeof v !== 'string'))
-    ) {
-      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Arguments of prompt '${name}' on '${server}' must be an object of strings`, {
-        server,
-      });
-    }
-    return this.request('getPrompt', server, [server, name, args], options);
+  /**
+   * A client operation, checked, with its deadline: the call's, else the server's `timeout`; for
+   * `servers()` {@link STATUS_TIMEOUT_MS}; for `listTools()` of every server the slowest `timeout`.
+   * @throws McpSyncError UNKNOWN_SERVER, INVALID_ARGUMENT
+   */
+  prepare<O extends ClientOp>(op: O, args: OpArgs<O>, options: CallOptions = {}): PreparedRequest<O> {
+    const server = (CHECKS[op] as Check<O>)(args);
+    if (server !== undefined) return { op, args, server, timeoutMs: checkTimeout(options.timeoutMs ?? this.get(server).timeoutMs, server) };
+    const fallback =
+      op === 'servers' ? STATUS_TIMEOUT_MS : Math.max(0, ...this.servers.map((summary) => summary.timeoutMs)) || DEFAULT_CALL_TIMEOUT_MS;
+    return { op, args, timeoutMs: checkTimeout(options.timeoutMs ?? fallback) };
   }
 }
-
-/** setTimeout's limit: a longer delay fires at once (Node warns TimeoutOverflowWarning). */
-export const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** @throws McpSyncError INVALID_ARGUMENT unless 0 < timeoutMs ≤ {@link MAX_TIMEOUT_MS} */
 export function checkTimeout(timeoutMs: number, server?: string): number {

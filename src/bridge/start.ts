@@ -10,6 +10,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { loadConfig } from '../config/load-config.js';
 import { startChildGuard } from './orphans.js';
 import { ErrorCode, McpSyncError } from '../shared/errors.js';
+import { MAX_TIMEOUT_MS } from '../shared/operations.js';
 import {
   DEFAULT_RECOVERY,
   HUB_HEADER_WORDS,
@@ -91,7 +92,6 @@ export function spawnWorker(configOrPath: string | Record<string, unknown>, opti
     recovery: recoveryOptions(options.recovery),
     eventLog: options.eventLog === false ? null : (options.eventLog ?? join(logDir, 'mcp-sync.log')),
     handlers: options.handlers === undefined ? null : handlersUrl(options.handlers),
-    debugOps: process.env['MCP_SYNC_DEBUG_OPS'] === '1',
   };
   const worker = new Worker(WORKER_URL, { workerData: init, transferList: [port2], execArgv: workerExecArgv(process.execArgv) });
   const state = new Int32Array(hubState);
@@ -150,10 +150,10 @@ function handlersUrl(handlers: string | URL): string {
 function recoveryOptions(overrides: Partial<RecoveryOptions> = {}): RecoveryOptions {
   const merged = { ...DEFAULT_RECOVERY, ...overrides };
   for (const [key, value] of Object.entries(merged)) {
-    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value) || value > 2_147_483_647) {
+    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value) || value > MAX_TIMEOUT_MS) {
       throw new McpSyncError(
         ErrorCode.INVALID_ARGUMENT,
-        `recovery.${key} must be a number from 0 to 2147483647, got ${JSON.stringify(value)}`,
+        `recovery.${key} must be a number from 0 to ${MAX_TIMEOUT_MS}, got ${JSON.stringify(value)}`,
       );
     }
   }

@@ -1,19 +1,12 @@
 /**
- * What a caller thread reads of the I/O worker's life from shared memory, and the one wording of
- * its errors: a worker that died (WORKER_EXITED, with what it said as it died) or a hub that was
- * closed (CLOSED). Every caller — the synchronous channel, attaching, the async façade,
- * waitForReady — asks here.
+ * What a caller thread reads of the I/O worker's life from shared memory, and the error it means:
+ * a worker that died (WORKER_EXITED, with what it said as it died) or a hub that was closed
+ * (CLOSED). Every caller — the synchronous channel, attaching, the async façade, waitForReady —
+ * asks here.
  */
 import { ErrorCode, McpSyncError } from '../shared/errors.js';
 import { HUB_WORKER, WORKER_CLOSED, WORKER_DEAD, readWorkerFailure, type HubHandle } from '../shared/protocol.js';
-
-/** The message of a closed hub or client. */
-export const CLOSED_MESSAGE = 'This mcp-sync hub is closed';
-
-/** The error for a hub closed on purpose (this object, or the hub it is attached to). */
-export function closedError(server?: string): McpSyncError {
-  return new McpSyncError(ErrorCode.CLOSED, CLOSED_MESSAGE, server === undefined ? undefined : { server });
-}
+import { closedError } from './call-errors.js';
 
 /** A view of one hub's worker word and failure text. */
 export class WorkerState {

@@ -4,9 +4,9 @@
  * arguments and flags, run it, and turn whatever it throws into a message and an exit code
  * (src/cli/output.ts). Each command lives in src/cli/<command>.ts.
  */
-import { readFileSync } from 'node:fs';
 import { parseCommandLine } from './args.js';
 import { COMMANDS, findCommand, type Command } from './commands.js';
+import { PACKAGE_INFO } from '../shared/package-info.js';
 import { suggest } from '../shared/suggest.js';
 import { createContext } from './context.js';
 import { commandHelp, mainHelp } from './help.js';
@@ -62,8 +62,7 @@ function usage(command: Command, message: string): Error {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return PACKAGE_INFO.version;
 }
 
 // The exit code is set, not forced with process.exit(): stdout is flushed first, and the hub's

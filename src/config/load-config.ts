@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ErrorCode, McpSyncError } from '../shared/errors.js';
+import { MAX_TIMEOUT_MS } from '../shared/operations.js';
 import { parseOAuth } from './oauth.js';
 import {
   fail,
@@ -43,7 +44,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 export const MAX_RESPONSE_BYTES_LIMIT = 512 * 1024 * 1024;
 
 /** setTimeout fires at once for delays above 2^31 - 1 ms, so longer durations are refused. */
-const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+const MAX_SECONDS = Math.floor(MAX_TIMEOUT_MS / 1000);
 const TRANSPORTS: Record<string, ServerConfig['transport']> = {
   stdio: 'stdio',
   http: 'http',

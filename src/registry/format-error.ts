@@ -38,8 +38,9 @@ export function errorTypeName(code: string): string {
  * Renders a failed call for `server` as the handler's JSON string (never throws):
  * - `UNKNOWN_SERVER`, `NOT_CONNECTED` → `{"error": "MCP server '<s>' is not connected"}`;
  * - `INTERRUPTED` → `{"error": "MCP call interrupted: user sent a new message"}`;
- * - `CIRCUIT_OPEN` → `{"error": <the breaker's message>}`;
- * - `NEEDS_REAUTH` → `{"error": <message>, "needs_reauth": true, "server": <s>}`;
+ * - `CIRCUIT_OPEN` → `{"error": "MCP server '<s>' is unreachable after N consecutive failures. Auto-retry
+ *   available in ~Ns. Do NOT retry this tool yet — …"}` (hermes' wording, from the error's data);
+ * - `NEEDS_REAUTH` → `{"error": <message> + "Do NOT retry this tool — …", "needs_reauth": true, "server": <s>}`;
  * - `OUTCOME_UNCERTAIN` → `{"error": <message>, "outcome_uncertain": true, "server": <s>}`;
  * - any other code → `{"error": "MCP call failed: <Type>: <message>"}` ({@link errorTypeName});
  * - a value without one of our codes (a plain `Error`) → `MCP call failed: <error.name>: <message>`.
@@ -55,14 +56,32 @@ export function formatError(error: unknown, server: string): string {
     case ErrorCode.INTERRUPTED:
       return errorJson(INTERRUPTED_MESSAGE);
     case ErrorCode.CIRCUIT_OPEN:
-      return errorJson(message || `MCP server '${server}' is unreachable`);
+      return errorJson(breakerMessage(error, server));
     case ErrorCode.NEEDS_REAUTH:
-      return errorJson(message || `MCP server '${server}' requires re-authentication.`, { needs_reauth: true, server });
+      return errorJson(`${message || `MCP server '${server}' requires re-authentication.`} ${REAUTH_INSTRUCTION}`, {
+        needs_reauth: true,
+        server,
+      });
     case ErrorCode.OUTCOME_UNCERTAIN:
       return errorJson(message || `The outcome of the call to MCP server '${server}' is unknown.`, { outcome_uncertain: true, server });
   }
   const type = code !== undefined ? errorTypeName(code) : nameOf(error);
   return errorJson(`MCP call failed: ${type}: ${message || type}`);
+}
+
+/** What a model is told when a server needs a new login (people read the error's own message). */
+export const REAUTH_INSTRUCTION = 'Do NOT retry this tool — ask the user to re-authenticate.';
+/** What a model is told while a server's breaker is open. */
+export const BREAKER_INSTRUCTION = 'Do NOT retry this tool yet — use alternative approaches or ask the user to check the MCP server.';
+
+/** hermes' breaker message, from the error's data (failures, retryAfterMs). */
+function breakerMessage(error: unknown, server: string): string {
+  const data = (typeof error === 'object' && error !== null ? (error as { data?: Record<string, unknown> }).data : undefined) ?? {};
+  const failures = typeof data['failures'] === 'number' ? data['failures'] : undefined;
+  const retryAfterMs = typeof data['retryAfterMs'] === 'number' ? data['retryAfterMs'] : undefined;
+  const after = failures === undefined ? '' : ` after ${failures} consecutive failures`;
+  const retry = retryAfterMs === undefined ? '' : ` Auto-retry available in ~${Math.max(1, Math.ceil(retryAfterMs / 1000))}s.`;
+  return `MCP server '${server}' is unreachable${after}.${retry} ${BREAKER_INSTRUCTION}`;
 }
 
 /** `{"error": "Missing required parameter '<name>'"}` — a utility called without `uri` or `name`. */

@@ -5,6 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { WireError } from './errors.js';
+import type { Op } from './operations.js';
 
 /** Which tools and utilities of a server are exposed. */
 export interface ToolFilter {
@@ -145,21 +146,6 @@ export interface ServerInfo {
   breaker?: BreakerStatus;
 }
 
-/** Names of the operations of the worker's one API object. */
-export type Op =
-  | 'start'
-  | 'servers'
-  | 'catalog'
-  | 'listTools'
-  | 'callTool'
-  | 'listResources'
-  | 'readResource'
-  | 'listPrompts'
-  | 'getPrompt'
-  | 'ping'
-  | 'close'
-  | 'debugCrash';
-
 /** Caller → worker: run `op` with `args`; `timeoutMs` is the caller's deadline for it. */
 export interface RequestMessage {
   type: 'request';
@@ -227,7 +213,8 @@ export type ReplyMessage =
 /**
  * Channel slot layout (an Int32Array over a SharedArrayBuffer, one per caller channel).
  * SIGNAL is bumped by the worker after every reply it posts, and by an interrupter; the caller
- * waits on it. INTERRUPT holds the id of the request another thread wants interrupted (-1: all).
+ * waits on it. INTERRUPT is 1 while another thread wants the call in flight interrupted (the
+ * caller clears it when it starts a call, so an interrupt aimed at an earlier call never hits it).
  */
 export const SLOT_SIGNAL = 0;
 export const SLOT_INTERRUPT = 1;
@@ -337,8 +324,6 @@ export interface WorkerInit {
   eventLog: string | null;
   /** URL of the module answering server-initiated requests, or null. */
   handlers: string | null;
-  /** Enables `debugCrash`, for tests of worker death. */
-  debugOps: boolean;
 }
 
 // --- The login worker (src/auth/login.ts ↔ workers/auth/login-worker.ts) ---

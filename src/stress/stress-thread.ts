@@ -43,6 +43,8 @@ const SUB = 1 << SUB_BITS;
 const MAX_EXP = 31;
 const HIST_BUCKETS = SUB + (MAX_EXP - SUB_BITS) * SUB;
 const REGION_WORDS = HIST + HIST_BUCKETS;
+/** The largest value a word of the region holds. */
+const INT32_MAX = 0x7fffffff;
 
 /** The histogram bucket of a latency in µs. */
 export function bucketOf(us: number): number {
@@ -268,7 +270,7 @@ function callOnce(
   // percentiles look better the worse the server does.
   if (column === REGION.OK) {
     Atomics.add(region, HIST + bucketOf(us), 1);
-    if (us > Atomics.load(region, REGION.MAX_US)) Atomics.store(region, REGION.MAX_US, Math.min(us, 2 ** 31 - 1));
+    if (us > Atomics.load(region, REGION.MAX_US)) Atomics.store(region, REGION.MAX_US, Math.min(us, INT32_MAX));
   }
   // The channel ends every call at its deadline: a call returning later than that plus the grace
   // means a deadline was not enforced.

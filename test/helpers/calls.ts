@@ -1,4 +1,5 @@
 /** Small helpers the integration tests share for blocking calls and their results. */
+import { BroadcastChannel } from 'node:worker_threads';
 import { expect } from 'vitest';
 import { McpSyncError } from '../../dist/src/index.js';
 
@@ -22,4 +23,14 @@ export function catchError(fn: () => unknown): McpSyncError {
 /** Sleeps this thread without spinning (the hub's worker keeps running meanwhile). */
 export function block(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** The handlers module that lets {@link crashWorkers} crash a hub's worker (pass it as StartOptions.handlers). */
+export const CRASH_HANDLERS = new URL('../../dist/test/fixtures/crash-handlers.js', import.meta.url);
+
+/** Crashes the I/O worker of every hub started with {@link CRASH_HANDLERS}, with an uncaught exception. */
+export function crashWorkers(): void {
+  const channel = new BroadcastChannel('mcp-sync-test:crash-worker');
+  channel.postMessage('crash');
+  channel.close();
 }

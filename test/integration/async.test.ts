@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsyncMcpHub, ErrorCode, McpHub, McpSyncError } from '../../dist/src/index.js';
 import { stdioFixtureCommand, type HttpFixtureServer } from '../helpers/servers.js';
 import { startWebAndLocal, stopWebAndLocal } from '../helpers/web-and-local.js';
+import { CRASH_HANDLERS, crashWorkers } from '../helpers/calls.js';
 
 /** The async façade: the same operations as promises, over the same worker and sessions. */
 let http: HttpFixtureServer;
@@ -76,13 +77,11 @@ describe('an async client and the worker', () => {
   });
 
   it('rejects pending calls with WORKER_EXITED as soon as the worker dies, not at their deadline', async () => {
-    process.env['MCP_SYNC_DEBUG_OPS'] = '1';
-    const doomed = McpHub.start({ mcpServers: { local: stdioFixtureCommand('doomed') } }, { eventLog: false });
-    delete process.env['MCP_SYNC_DEBUG_OPS'];
+    const doomed = McpHub.start({ mcpServers: { local: stdioFixtureCommand('doomed') } }, { eventLog: false, handlers: CRASH_HANDLERS });
     try {
       const started = performance.now();
       const pending = doomed.async.callTool('local', 'slow', { ms: 30_000 }, { timeoutMs: 60_000 });
-      (doomed as unknown as { debugCrashWorker(): void }).debugCrashWorker(); // @internal test hook
+      crashWorkers();
       expect((await rejection(pending)).code).toBe(ErrorCode.WORKER_EXITED);
       expect(performance.now() - started).toBeLessThan(20_000);
     } finally {

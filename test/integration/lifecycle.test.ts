@@ -6,36 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, McpHub, McpSyncError } from '../../dist/src/index.js';
 import { fixturePath, stdioFixtureCommand } from '../helpers/servers.js';
-import { block } from '../helpers/calls.js';
+import { CRASH_HANDLERS, crashWorkers } from '../helpers/calls.js';
+import { isAlive, processState, waitUntil } from '../helpers/processes.js';
 
 /** Process and thread lifetime: children, logs, environment, a dying worker, a forgotten close(). */
 
 function textOf(result: { content: { type: string; text?: string }[] }): string {
   const block = result.content[0];
   return block?.type === 'text' && block.text !== undefined ? block.text : '';
-}
-
-/** True while `pid` runs. A zombie counts as dead: its reaper may be a thread that has died. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-function waitUntil(condition: () => boolean, ms: number): boolean {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (condition()) return true;
-    block(25);
-  }
-  return condition();
 }
 
 describe('stdio children', () => {
@@ -102,11 +80,9 @@ describe('a process that never calls close()', () => {
 
 describe('a worker that dies', () => {
   it('wakes the blocked caller with WORKER_EXITED, and later calls fail the same way', () => {
-    process.env['MCP_SYNC_DEBUG_OPS'] = '1';
-    const hub = McpHub.start({ mcpServers: { local: stdioFixtureCommand('local') } });
-    delete process.env['MCP_SYNC_DEBUG_OPS'];
+    const hub = McpHub.start({ mcpServers: { local: stdioFixtureCommand('local') } }, { handlers: CRASH_HANDLERS });
     const pid = Number(textOf(hub.callTool('local', 'pid')));
-    (hub as unknown as { debugCrashWorker(): void }).debugCrashWorker(); // @internal test hook
+    crashWorkers();
     const started = performance.now();
     let error: unknown;
     try {
@@ -116,6 +92,7 @@ describe('a worker that dies', () => {
       error = caught;
     }
     expect((error as McpSyncError).code).toBe(ErrorCode.WORKER_EXITED);
+    expect((error as McpSyncError).message).toContain('crashed on purpose by a test');
     expect(performance.now() - started).toBeLessThan(30_000);
     let again: unknown;
     try {
@@ -125,6 +102,7 @@ describe('a worker that dies', () => {
     }
     expect((again as McpSyncError).code).toBe(ErrorCode.WORKER_EXITED);
     hub.close();
-    expect(waitUntil(() => !isAlive(pid), 10_000)).toBe(true);
+    // Killed; but a zombie of this process for good: only the dead worker's thread could reap it.
+    expect(waitUntil(() => processState(pid).state !== 'running', 10_000)).toBe(true);
   });
 });

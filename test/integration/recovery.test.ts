@@ -159,7 +159,7 @@ describe('circuit breaker', () => {
     const held = (await server.stats()).heldRequests;
     const open = catchError(() => hub.callTool('web', 'echo', { text: 'x' }));
     expect(open.code).toBe(ErrorCode.CIRCUIT_OPEN);
-    expect(open.message).toContain('Do NOT retry');
+    expect(open.message).toContain('unreachable after 3 consecutive failures');
     expect((await server.stats()).heldRequests).toBe(held); // the server never saw that call
     await server.hang(false);
     block(1_200);

@@ -56,8 +56,7 @@ export class CircuitBreaker {
     const seconds = Math.max(1, Math.ceil(remainingMs / 1000));
     throw new McpSyncError(
       ErrorCode.CIRCUIT_OPEN,
-      `MCP server '${this.#server}' is unreachable after ${this.#failures} consecutive failures. Auto-retry available in ~${seconds}s. ` +
-        'Do NOT retry this tool yet — use alternative approaches or ask the user to check the MCP server.',
+      `MCP server '${this.#server}' is unreachable after ${this.#failures} consecutive failures; calls fail fast for ~${seconds} s more, then one is let through to probe it.`,
       { server: this.#server, failures: this.#failures, retryAfterMs: Math.max(0, remainingMs) },
     );
   }

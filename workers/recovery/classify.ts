@@ -195,15 +195,13 @@ export function rpcMessage(message: string): string {
 }
 
 /**
- * What the user must do when credentials cannot be recovered (the hermes wording), naming the
- * `scope` a step-up demanded (the login asks for it by itself: it is kept in the token file).
+ * What the user must do when credentials cannot be recovered, naming the `scope` a step-up
+ * demanded (the login asks for it by itself: it is kept in the token file). For people; what a
+ * model is told besides is the registry's business (src/registry/format-error.ts).
  */
 export function reauthMessage(server: string, scope?: string): string {
   const more = scope === undefined ? '' : ` with OAuth scope '${scope}'`;
-  return (
-    `MCP server '${server}' requires re-authentication${more}. Run \`mcp-sync login ${server}\` (or update the credentials in its config) and restart. ` +
-    'Do NOT retry this tool — ask the user to re-authenticate.'
-  );
+  return `MCP server '${server}' requires re-authentication${more}. Run \`mcp-sync login ${server}\` (or update the credentials in its config); a running hub picks the new login up.`;
 }
 
 /** An error's message plus the message of its cause (fetch hides ECONNREFUSED in `cause`). */

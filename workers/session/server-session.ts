@@ -8,6 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpSyncError } from '../../src/shared/errors.js';
+import { PACKAGE_INFO } from '../../src/shared/package-info.js';
 import type { RecoveryOptions, ServerConfig, ServerInfo, ServerState } from '../../src/shared/protocol.js';
 import { CircuitBreaker } from '../recovery/breaker.js';
 import { classify, type AbortReason } from '../recovery/classify.js';
@@ -25,8 +26,8 @@ import { StdioTransport } from '../transport/stdio-transport.js';
 import { ToolCatalog } from './tool-catalog.js';
 import { createTransport } from '../transport/create-transport.js';
 
-/** How this client introduces itself in `initialize`. */
-export const CLIENT_INFO = { name: 'mcp-sync', version: '0.1.0' } as const;
+/** How this client introduces itself in `initialize`: the package's own name and version. */
+export const CLIENT_INFO = { name: PACKAGE_INFO.name, version: PACKAGE_INFO.version };
 
 /** What one request needs from the dispatcher: its abort signal and its deadline. */
 export interface CallContext {

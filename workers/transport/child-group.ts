@@ -135,10 +135,15 @@ export class ChildGroup {
   async #endOrphans(): Promise<void> {
     if (!GROUPS || !this.#groupAlive()) return;
     this.#signal('SIGTERM');
-    for (let waited = 0; waited < ORPHAN_GRACE_MS && this.#groupAlive(); waited += POLL_MS) {
-      await within(undefined, POLL_MS);
-    }
-    if (this.#groupAlive()) this.#signal('SIGKILL');
+    if (await this.#groupGoneWithin(ORPHAN_GRACE_MS)) return;
+    this.#signal('SIGKILL');
+    // SIGKILL is not instant: wait (bounded) until they are gone, so close() returns after them.
+    await this.#groupGoneWithin(ORPHAN_GRACE_MS);
+  }
+
+  async #groupGoneWithin(ms: number): Promise<boolean> {
+    for (let waited = 0; waited < ms && this.#groupAlive(); waited += POLL_MS) await within(undefined, POLL_MS);
+    return !this.#groupAlive();
   }
 
   #signal(signal: NodeJS.Signals): void {

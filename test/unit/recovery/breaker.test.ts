@@ -18,7 +18,7 @@ function admitError(breaker: CircuitBreaker): McpSyncError | undefined {
 }
 
 describe('circuit breaker', () => {
-  it('opens after 3 consecutive failures and fails fast with a message telling the model not to retry yet', () => {
+  it('opens after 3 consecutive failures and fails fast, saying for how long', () => {
     const clock = fakeClock();
     const breaker = new CircuitBreaker('srv', { threshold: 3, cooldownMs: 60_000, now: clock.now });
     breaker.failure();
@@ -27,8 +27,8 @@ describe('circuit breaker', () => {
     breaker.failure();
     const error = admitError(breaker);
     expect(error?.code).toBe(ErrorCode.CIRCUIT_OPEN);
-    expect(error?.message).toContain('Do NOT retry this tool yet');
-    expect(error?.message).toContain('~60s');
+    expect(error?.message).toContain('unreachable after 3 consecutive failures');
+    expect(error?.message).toContain('~60 s');
     expect(error?.data).toMatchObject({ server: 'srv', failures: 3 });
   });
 

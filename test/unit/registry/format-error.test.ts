@@ -32,15 +32,19 @@ describe('error formatting', () => {
     expect(INTERRUPTED_MESSAGE).toBe('MCP call interrupted: user sent a new message');
   });
 
-  it("passes the breaker's own message through", () => {
-    const message = "MCP server 'srv' is unreachable after 3 consecutive failures. Auto-retry available in ~60s.";
-    expect(parsed(new McpSyncError(ErrorCode.CIRCUIT_OPEN, message, { server: 'srv' }))).toEqual({ error: message });
+  it("tells the model hermes' breaker message, built from the error's data", () => {
+    const error = new McpSyncError(ErrorCode.CIRCUIT_OPEN, 'for people', { server: 'srv', failures: 3, retryAfterMs: 59_500 });
+    expect(parsed(error)).toEqual({
+      error:
+        "MCP server 'srv' is unreachable after 3 consecutive failures. Auto-retry available in ~60s. " +
+        'Do NOT retry this tool yet — use alternative approaches or ask the user to check the MCP server.',
+    });
   });
 
-  it('flags re-authentication with needs_reauth and the server', () => {
-    const message = "MCP server 'gh' requires re-authentication. Do NOT retry this tool.";
+  it('flags re-authentication with needs_reauth and the server, and tells the model not to retry', () => {
+    const message = "MCP server 'gh' requires re-authentication. Run `mcp-sync login gh`.";
     expect(formatError(new McpSyncError(ErrorCode.NEEDS_REAUTH, message), 'gh')).toBe(
-      JSON.stringify({ error: message, needs_reauth: true, server: 'gh' }),
+      JSON.stringify({ error: `${message} Do NOT retry this tool — ask the user to re-authenticate.`, needs_reauth: true, server: 'gh' }),
     );
   });
 
@@ -88,11 +92,8 @@ describe('error formatting', () => {
     expect(parsed(new McpSyncError(ErrorCode.TRANSPORT_ERROR, 'HTTP 500 for https://x/?token=abc'))).toEqual({
       error: 'MCP call failed: TransportError: HTTP 500 for https://x/?[REDACTED]',
     });
-    expect(parsed(new McpSyncError(ErrorCode.CIRCUIT_OPEN, 'open; last error: Bearer abc'))).toEqual({
-      error: 'open; last error: [REDACTED]',
-    });
     expect(parsed(new McpSyncError(ErrorCode.NEEDS_REAUTH, 'rejected ghp_abc123'), 'gh')).toEqual({
-      error: 'rejected [REDACTED]',
+      error: 'rejected [REDACTED] Do NOT retry this tool — ask the user to re-authenticate.',
       needs_reauth: true,
       server: 'gh',
     });

@@ -1,0 +1,85 @@
+/**
+ * The worker's operations, declared once: each name with its argument tuple and its result. Every
+ * side is derived from this table or checked against it by the compiler — the worker's API object
+ * ({@link WorkerApiOf}), the synchronous hub and attached clients ({@link SyncClientOf}), the async
+ * façade ({@link AsyncClientOf}), and the per-operation request checks (src/bridge/requests.ts).
+ * Adding an operation here fails to compile until every one of them has it.
+ */
+import type { ServerCatalog, ServerInfo } from './protocol.js';
+import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from './types.js';
+
+/** Name → `[arguments, result]` of every operation of the I/O worker. */
+// A type, not an interface: a type literal fits OperationTable's index signature.
+export type Operations = {
+  /** Connects every server; resolves once each is ready or has failed. */
+  start: { args: []; result: ServerInfo[] };
+  servers: { args: []; result: ServerInfo[] };
+  /** Every server's discovered tools and capabilities (no server I/O): what registries build from. */
+  catalog: { args: []; result: ServerCatalog[] };
+  listTools: { args: [server: string | undefined]; result: Tool[] };
+  callTool: { args: [server: string, tool: string, args: JsonObject | undefined]; result: CallToolResult };
+  listResources: { args: [server: string]; result: Resource[] };
+  readResource: { args: [server: string, uri: string]; result: ReadResourceResult };
+  listPrompts: { args: [server: string]; result: Prompt[] };
+  getPrompt: { args: [server: string, name: string, args: Record<string, string> | undefined]; result: GetPromptResult };
+  ping: { args: [server: string]; result: void };
+  close: { args: []; result: void };
+};
+
+/** The shape of an operation table. */
+export type OperationTable = Record<string, { args: unknown[]; result: unknown }>;
+
+/** Names of the operations. */
+export type Op = keyof Operations;
+
+/** Every operation's name, at run time (a missing or extra name fails to compile). */
+export const OPS: ReadonlySet<string> = new Set(
+  Object.keys({
+    start: true,
+    servers: true,
+    catalog: true,
+    listTools: true,
+    callTool: true,
+    listResources: true,
+    readResource: true,
+    listPrompts: true,
+    getPrompt: true,
+    ping: true,
+    close: true,
+  } satisfies Record<Op, true>),
+);
+export type OpArgs<O extends Op> = Operations[O]['args'];
+export type OpResult<O extends Op> = Operations[O]['result'];
+
+/** Operations the hub uses itself, not methods callers call by name. */
+export type InternalOp = 'start' | 'catalog' | 'close';
+/** Operations every client (sync, attached, async) offers as a method of the same name. */
+export type ClientOp = Exclude<Op, InternalOp>;
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Deadline of this call in milliseconds. @default the server's `timeout` (120 s) */
+  timeoutMs?: number;
+}
+
+/** The worker's API object for table `T`: every operation, taking its arguments and then the request's context. */
+export type WorkerApiOf<T extends OperationTable, Context> = {
+  [O in keyof T]: (...args: [...T[O]['args'], Context]) => Promise<T[O]['result']> | T[O]['result'];
+};
+
+/** A synchronous client of table `T`: a method per client operation, its arguments then call options. */
+export type SyncClientOf<T extends OperationTable> = {
+  [O in Exclude<keyof T, InternalOp>]: (...args: [...T[O]['args'], options?: CallOptions]) => T[O]['result'];
+};
+
+/** An asynchronous client of table `T`: the same methods, returning promises. */
+export type AsyncClientOf<T extends OperationTable> = {
+  [O in Exclude<keyof T, InternalOp>]: (...args: [...T[O]['args'], options?: CallOptions]) => Promise<T[O]['result']>;
+};
+
+/** Every method a client of the hub has for the worker's operations. */
+export type SyncClient = SyncClientOf<Operations>;
+export type AsyncClient = AsyncClientOf<Operations>;
+
+/** setTimeout's limit: a longer delay fires at once (Node warns TimeoutOverflowWarning). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
