@@ -85,10 +85,13 @@ describe('no loops, no replays', () => {
     await server.hang(true);
     const error = catchError(() => hub.callTool('web', 'count', {}, { timeoutMs: 300 }));
     expect(error.code).toBe(ErrorCode.TIMEOUT);
-    await server.hang(false); // the held request now runs, late, exactly once
+    // The held request runs late, or not at all if the cancel (notifications/cancelled, its
+    // connection closed) reached the server first — but never twice.
+    await server.hang(false);
     block(1_500);
-    expect(firstText(hub.callTool('web', 'count'))).toBe('2');
-    expect((await server.stats()).calls).toBe(2);
+    const count = Number(firstText(hub.callTool('web', 'count')));
+    expect([1, 2]).toContain(count);
+    expect((await server.stats()).calls).toBe(count);
   });
 
   it('fails a call cut by a dying stdio child fast with OUTCOME_UNCERTAIN, and respawns it for the next', () => {
