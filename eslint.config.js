@@ -11,6 +11,10 @@ const CALLER_SIDE = {
 const WORKER_SIDE = {
   patterns: [
     {
+      group: ['@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'],
+      message: 'The worker speaks through the v2 client (@modelcontextprotocol/client); the 1.x SDK serves only the 2025 test fixtures.',
+    },
+    {
       regex: '(^|/)src/(?!shared/)',
       message: 'workers/ may import only src/shared/ (protocol, errors, redaction, types) of the caller side.',
     },

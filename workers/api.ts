@@ -3,13 +3,12 @@
  * the async façade — dispatches into an instance of this class; no operation is implemented
  * twice. Each method takes its arguments, then the request's {@link CallContext}.
  */
-import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/client';
 import { ErrorCode, McpSyncError } from '../src/shared/errors.js';
 import { suggest } from '../src/shared/suggest.js';
 import type { Operations, WorkerApiOf } from '../src/shared/operations.js';
 import type { RecoveryOptions, ServerCatalog, ServerConfig, ServerInfo } from '../src/shared/protocol.js';
 import { ChildGroup } from './transport/child-group.js';
-import { listAllPages } from './session/paginate.js';
 import { rpcMessage } from './recovery/classify.js';
 import { withRecovery } from './recovery/with-recovery.js';
 import { childSignal } from './session/signals.js';
@@ -95,11 +94,12 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
       // Each server gets a request controller of its own (linked to the caller's), so a link
       // found dead on one server aborts only that server's listing.
       sessions.map((session) =>
-        withRecovery(session, sessions.length === 1 ? ctx : linkedContext(ctx), (client, options) =>
-          listAllPages(
-            (cursor) => client.listTools(cursor === undefined ? {} : { cursor }, options),
-            (page) => page.tools,
-          ),
+        // Every page (the SDK follows nextCursor, at most MAX_PAGES; in 2026 it may answer from
+        // the server's ttlMs cache).
+        withRecovery(
+          session,
+          sessions.length === 1 ? ctx : linkedContext(ctx),
+          async (client, options) => (await client.listTools(undefined, options)).tools,
         ).catch((error: unknown) => {
           if (server !== undefined) throw error;
           return [];
@@ -114,7 +114,7 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
     const params = args === undefined ? { name: tool } : { name: tool, arguments: args };
     let result: CallToolResult;
     try {
-      result = (await withRecovery(session, ctx, (client, options) => client.callTool(params, undefined, options))) as CallToolResult;
+      result = (await withRecovery(session, ctx, (client, options) => client.callTool(params, options))) as CallToolResult;
     } catch (error) {
       const rpcError = error instanceof McpSyncError && error.code === ErrorCode.RPC_ERROR;
       throw (rpcError && unknownTool(session, tool, error.message)) || error;
@@ -127,12 +127,7 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
   }
 
   async listResources(server: string, ctx: CallContext): Promise<Resource[]> {
-    return withRecovery(this.#session(server), ctx, (client, options) =>
-      listAllPages(
-        (cursor) => client.listResources(cursor === undefined ? {} : { cursor }, options),
-        (page) => page.resources,
-      ),
-    );
+    return withRecovery(this.#session(server), ctx, async (client, options) => (await client.listResources(undefined, options)).resources);
   }
 
   async readResource(server: string, uri: string, ctx: CallContext): Promise<ReadResourceResult> {
@@ -140,12 +135,7 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
   }
 
   async listPrompts(server: string, ctx: CallContext): Promise<Prompt[]> {
-    return withRecovery(this.#session(server), ctx, (client, options) =>
-      listAllPages(
-        (cursor) => client.listPrompts(cursor === undefined ? {} : { cursor }, options),
-        (page) => page.prompts,
-      ),
-    );
+    return withRecovery(this.#session(server), ctx, async (client, options) => (await client.listPrompts(undefined, options)).prompts);
   }
 
   async getPrompt(server: string, name: string, args: Record<string, string> | undefined, ctx: CallContext): Promise<GetPromptResult> {
@@ -154,7 +144,10 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
   }
 
   async ping(server: string, ctx: CallContext): Promise<void> {
-    await withRecovery(this.#session(server), ctx, (client, options) => client.ping(options));
+    // A 2026-07-28 server has no ping: server/discover is its liveness question.
+    await withRecovery(this.#session(server), ctx, (client, options) =>
+      client.getProtocolEra() === 'modern' ? client.discover(options) : client.ping(options),
+    );
   }
 
   /**

@@ -28,7 +28,7 @@ import {
   type Ctx,
   type Obj,
 } from './values.js';
-import type { HttpServerConfig, ServerConfig, StdioServerConfig, ToolFilter } from '../shared/protocol.js';
+import type { HttpServerConfig, ProtocolSetting, ServerConfig, StdioServerConfig, ToolFilter } from '../shared/protocol.js';
 
 /** Deadline of one call when a server sets no `timeout`, in ms (120 s). */
 export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
@@ -55,7 +55,7 @@ const TRANSPORTS: Record<string, ServerConfig['transport']> = {
 const STDIO_KEYS = ['command', 'args', 'env', 'cwd'];
 const HTTP_KEYS = ['url', 'headers', 'auth', 'oauth'];
 /** Canonical keys of an entry, suggested on typos; the last four are other clients' and ignored. */
-const COMMON_KEYS = 'transport type enabled disabled timeout connectTimeout keepaliveInterval maxResponseBytes tools';
+const COMMON_KEYS = 'transport type protocol enabled disabled timeout connectTimeout keepaliveInterval maxResponseBytes tools';
 const ENTRY_KEYS = [...STDIO_KEYS, ...HTTP_KEYS, ...`${COMMON_KEYS} autoApprove alwaysAllow description sampling`.split(' ')];
 const TOOLS_KEYS = ['include', 'exclude', 'resources', 'prompts'];
 const ENTRY_ALIASES = ['connectTimeout', 'keepaliveInterval', 'maxResponseBytes'].map(snake);
@@ -120,6 +120,7 @@ function parseServer(ctx: Ctx, raw: unknown, listKey: string): ServerConfig {
     connectTimeoutMs: seconds(ctx, raw, 'connectTimeout', DEFAULT_CONNECT_TIMEOUT_MS, 0),
     keepaliveIntervalMs: seconds(ctx, raw, 'keepaliveInterval', DEFAULT_KEEPALIVE_INTERVAL_MS, MIN_KEEPALIVE_INTERVAL_MS),
     maxResponseBytes: byteCount(ctx, raw, 'maxResponseBytes', DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES_LIMIT),
+    protocol: optional(ctx, raw, 'protocol', '"auto", "legacy" or "modern"', isProtocolSetting) ?? 'auto',
     tools: parseTools(ctx, raw['tools']),
   };
   if (transport === 'stdio') {
@@ -195,6 +196,8 @@ function seconds(ctx: Ctx, raw: Obj, name: string, defaultMs: number, minMs: num
   if (value > MAX_SECONDS) fail(ctx, key, `'${key}' must be at most ${MAX_SECONDS} seconds (about 24 days), got ${value}`);
   return Math.max(1, Math.round(value * 1000));
 }
+
+const isProtocolSetting = (value: unknown): value is ProtocolSetting => value === 'auto' || value === 'legacy' || value === 'modern';
 
 /** An entry's size in bytes: a positive whole number up to `max`. */
 function byteCount(ctx: Ctx, raw: Obj, name: string, defaultBytes: number, max: number): number {

@@ -36,9 +36,22 @@ interface ServerConfigBase {
    * @default 67108864 (64 MiB)
    */
   maxResponseBytes: number;
+  /**
+   * Which MCP protocol era to speak: `legacy` — 2024-11-05 … 2025-11-25, with `initialize` and a
+   * session; `modern` — 2026-07-28 only (stateless: `server/discover`, `_meta` on every request);
+   * `auto` — probe with `server/discover` and fall back to `initialize`, remembering the answer.
+   * @default "auto"
+   */
+  protocol: ProtocolSetting;
   /** Tool filtering and utility switches. */
   tools: ToolFilter;
 }
+
+/** The `protocol` setting of a server. */
+export type ProtocolSetting = 'auto' | 'legacy' | 'modern';
+
+/** The era a server speaks: 2025 (`legacy`: sessions) or 2026-07-28 (`modern`: stateless). */
+export type ProtocolEra = 'legacy' | 'modern';
 
 /** A server started as a child process, spoken to over stdin/stdout. */
 export interface StdioServerConfig extends ServerConfigBase {
@@ -142,6 +155,10 @@ export interface ServerInfo {
   generation: number;
   /** Why the server is not ready, when it is not. */
   error?: WireError;
+  /** The protocol era negotiated with the server, while connected. */
+  era?: ProtocolEra;
+  /** The protocol version negotiated with the server (`2025-11-25`, `2026-07-28` …), while connected. */
+  protocolVersion?: string;
   /** Present while the server's circuit breaker is open: calls fail fast with CIRCUIT_OPEN until `retryAt`. */
   breaker?: BreakerStatus;
 }

@@ -1,7 +1,7 @@
 /**
  * The MCP shapes the hub returns, written out structurally so the caller side does not import
- * the SDK (it is confined to `workers/`). They follow the MCP 2025-06-18 schema; unknown fields
- * the server sends are kept, so every type is open.
+ * the SDK (it is confined to `workers/`). They follow the MCP schema of both eras (2025-11-25 and
+ * 2026-07-28); unknown fields the server sends are kept, so every type is open.
  */
 
 /** A JSON object, as tool arguments and structured content are. */
@@ -30,7 +30,8 @@ export interface Tool {
 /** The result of `tools/call`. A tool's own failure is `isError: true`, not a thrown error. */
 export interface CallToolResult {
   content: ContentBlock[];
-  structuredContent?: JsonObject;
+  /** The tool's structured result: a JSON object (2025), any JSON value (2026-07-28). */
+  structuredContent?: unknown;
   isError?: boolean;
   [key: string]: unknown;
 }

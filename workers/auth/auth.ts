@@ -11,7 +11,7 @@
  * `mcp-sync login` hint (classify.ts) — and, for a step-up, the scope the login must ask for. A
  * `client_credentials` client never needs a login: the SDK posts its grant whenever it needs tokens.
  */
-import { auth, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { auth, IssuerMismatchError, UnauthorizedError, type AuthResult, type OAuthClientProvider } from '@modelcontextprotocol/client';
 import type { HttpServerConfig, ServerConfig } from '../../src/shared/protocol.js';
 import { probeChallenge } from './oauth-challenge.js';
 import { createOAuthProvider, tokenStoreFor, type FileOAuthProvider } from './oauth-provider.js';
@@ -96,7 +96,7 @@ export async function startLogin(config: HttpServerConfig, options: StartLoginOp
   const fetchFn = options.fetch ?? fetch;
   const challenge = await probeChallenge(config, fetchFn);
   const scope = stepUp ?? challenge.scope;
-  const result = await auth(provider, {
+  const result = await authorize(provider, {
     serverUrl: config.url,
     fetchFn,
     ...(scope !== undefined && { scope }),
@@ -115,7 +115,36 @@ export async function startLogin(config: HttpServerConfig, options: StartLoginOp
 export async function finishLogin(config: HttpServerConfig, code: string, options: LoginOptions = {}): Promise<void> {
   const store = options.store ?? tokenStoreFor(config);
   const provider = createOAuthProvider(config, store, { interactive: true });
-  const result = await auth(provider, { serverUrl: config.url, authorizationCode: code, ...(options.fetch && { fetchFn: options.fetch }) });
+  const result = await authorize(provider, {
+    serverUrl: config.url,
+    authorizationCode: code,
+    ...(options.fetch && { fetchFn: options.fetch }),
+  });
   if (result !== 'AUTHORIZED') throw new UnauthorizedError('The authorization server did not accept the authorization code');
   provider.invalidateCredentials('verifier'); // single use
+}
+
+/**
+ * The SDK's `auth()`, with one allowance for 2025-03-26 servers. The SDK checks, as RFC 8414 §3.3
+ * asks, that the authorization server's metadata names the issuer it was looked up under. A
+ * server of the 2025-03-26 spec has no protected-resource metadata: it is its own authorization
+ * server, looked up at its origin — and often names a path under that origin as its issuer. That
+ * one case (the issuer on the MCP server's own origin, where a mix-up has no other party to mix
+ * up with) is tried again without the check; every other mismatch stands.
+ */
+async function authorize(provider: OAuthClientProvider, options: Parameters<typeof auth>[1]): Promise<AuthResult> {
+  try {
+    return await auth(provider, options);
+  } catch (error) {
+    const origin = new URL('/', options.serverUrl).href;
+    const sameOrigin =
+      IssuerMismatchError.isInstance(error) &&
+      error.kind === 'metadata' &&
+      error.expected === origin &&
+      error.received !== undefined &&
+      URL.canParse(error.received) &&
+      new URL(error.received).origin === new URL(origin).origin;
+    if (!sameOrigin) throw error;
+    return auth(provider, { ...options, skipIssuerMetadataValidation: true });
+  }
 }

@@ -5,9 +5,7 @@
  * client authenticates with `client_secret_basic` (the SDK's default for a secret) or, with
  * `oauth.privateKey`, a signed JWT assertion (private_key_jwt, RFC 7523) made by the SDK's signer.
  */
-import { createPrivateKeyJwtAuth } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
-import type { AddClientAuthentication } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { createPrivateKeyJwtAuth, type AddClientAuthentication, type OAuthClientMetadata } from '@modelcontextprotocol/client';
 import type { OAuthConfig } from '../../src/shared/protocol.js';
 
 /** True when `oauth` configures a machine-to-machine client. */

@@ -5,7 +5,7 @@
  * metadata only at the URL they name there — and the worker from the 403 `insufficient_scope`
  * by which a server asks for more scope than the tokens carry (step-up).
  */
-import { extractWWWAuthenticateParams, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { extractWWWAuthenticateParams, UnauthorizedError } from '@modelcontextprotocol/client';
 import type { HttpServerConfig } from '../../src/shared/protocol.js';
 
 /** Bound on the login's unauthenticated probe request. */

@@ -9,10 +9,12 @@
 import {
   UnauthorizedError,
   type AddClientAuthentication,
+  type OAuthClientInformationMixed,
+  type OAuthClientMetadata,
   type OAuthClientProvider,
   type OAuthDiscoveryState,
-} from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+  type OAuthTokens,
+} from '@modelcontextprotocol/client';
 import type { HttpServerConfig } from '../../src/shared/protocol.js';
 import { clientCredentialsMetadata, clientCredentialsRequest, privateKeyJwtAuth, usesClientCredentials } from './client-credentials.js';
 import { challengeOf, InsufficientScopeError, isInsufficientScope } from './oauth-challenge.js';

@@ -26,7 +26,7 @@
  *
  * Only responses are shared; no token is logged.
  */
-import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthTokens } from '@modelcontextprotocol/client';
 import { isInsufficientScope } from './oauth-challenge.js';
 
 /** How long after a refresh no further grant is posted unless its tokens were accepted meanwhile. */

@@ -2,16 +2,17 @@
  * SDK and transport failures → McpSyncError with a stable code. The one place that knows the
  * SDK's error classes; recovery decisions (issue: self-healing) branch on the codes it yields.
  */
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
+  OAuthClientFlowError,
   OAuthError,
-  ServerError,
-  TemporarilyUnavailableError,
-  TooManyRequestsError,
-} from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import { ErrorCode as RpcCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+  OAuthErrorCode,
+  ProtocolError,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  SseError,
+  UnauthorizedError,
+} from '@modelcontextprotocol/client';
 import { ErrorCode, McpSyncError } from '../../src/shared/errors.js';
 import { TooLargeError } from '../transport/guarded-fetch.js';
 import { InsufficientScopeError } from '../auth/oauth-challenge.js';
@@ -42,16 +43,18 @@ const SESSION_ERROR_CODES: ReadonlySet<number> = new Set([-32000, -32001, -32600
 
 /**
  * True when `error` says the server forgot our session. Never for an empty message. A 404 means
- * it only when the request carried a session id (`hasSessionId`): without one — a stateless
- * server, or a wrong URL — it is just "not found".
+ * it only when the request carried a 2025-era session id (`hasSessionId`): without one — a
+ * stateless 2026 server, or a wrong URL — it is just "not found".
  */
 export function isSessionExpired(error: unknown, hasSessionId = true): boolean {
-  // Structural: the SDK's own server answers a POST on a forgotten session with HTTP 404.
-  if (error instanceof StreamableHTTPError && error.code === 404) return hasSessionId;
+  // Structural: the SDK's own server answers a POST on a forgotten session with HTTP 404 — and a
+  // 2026 server answers an unknown method with 404 and -32601, which is no expiry.
+  if (SdkHttpError.isInstance(error) && error.status === 404)
+    return hasSessionId && !/"code"\s*:\s*-32601/.test(String(error.data?.text ?? ''));
   // A JSON-RPC error counts only with the codes servers use for a lost session; a tool's or a
   // resource's own error that happens to mention a "session" (a browser session, a tmux
   // session) must not tear down a healthy one.
-  if (error instanceof McpError && !SESSION_ERROR_CODES.has(error.code)) return false;
+  if (ProtocolError.isInstance(error) && !SESSION_ERROR_CODES.has(error.code)) return false;
   const message = (error instanceof Error ? error.message : String(error ?? '')).toLowerCase();
   return message !== '' && SESSION_EXPIRED_MARKERS.some((marker) => message.includes(marker));
 }
@@ -63,13 +66,19 @@ export function isSessionExpired(error: unknown, hasSessionId = true): boolean {
  * temporarily_unavailable, too many requests), which say nothing about the credentials.
  */
 export function isAuthError(error: unknown): boolean {
-  if (error instanceof UnauthorizedError) return true;
-  if (error instanceof OAuthError) {
-    return !(error instanceof ServerError || error instanceof TemporarilyUnavailableError || error instanceof TooManyRequestsError);
-  }
-  if ((error instanceof StreamableHTTPError || error instanceof SseError) && error.code === 401) return true;
-  return error instanceof Error && /\(HTTP 401\)|\b401 Unauthorized\b/i.test(error.message) && !(error instanceof McpError);
+  if (UnauthorizedError.isInstance(error) || OAuthClientFlowError.isInstance(error)) return true;
+  if (OAuthError.isInstance(error)) return !TRANSIENT_OAUTH.has(error.code);
+  if (SdkHttpError.isInstance(error) && error.status === 401) return true;
+  if (SseError.isInstance(error) && error.code === 401) return true;
+  return error instanceof Error && /\(HTTP 401\)|\b401 Unauthorized\b/i.test(error.message) && !ProtocolError.isInstance(error);
 }
+
+/** OAuth errors of the authorization server's own state, which say nothing about our credentials. */
+const TRANSIENT_OAUTH: ReadonlySet<string> = new Set([
+  OAuthErrorCode.ServerError,
+  OAuthErrorCode.TemporarilyUnavailable,
+  OAuthErrorCode.TooManyRequests,
+]);
 
 /** Where a failure happened besides its error: an abort of ours, and whether we had a session id. */
 export interface FailureContext {
@@ -104,13 +113,8 @@ export function classify(error: unknown, server: string, context: FailureContext
     const data = { server, httpStatus: stepUp ? 403 : 401, needsReauth: true, ...(scope !== undefined && { scope }) };
     return new McpSyncError(ErrorCode.NEEDS_REAUTH, reauthMessage(server, scope), data, { cause: error });
   }
-  if (error instanceof McpError) {
-    if (error.code === RpcCode.RequestTimeout) {
-      return new McpSyncError(ErrorCode.TIMEOUT, `MCP call to '${server}' timed out: ${message}`, { server }, { cause: error });
-    }
-    // -32000 is also many servers' generic error code: only the SDK's own "Connection closed"
-    // (the transport ended under a pending request) means the outcome is unknown.
-    if (error.code === RpcCode.ConnectionClosed && /^connection closed/i.test(message)) return outcomeUncertain(server, error);
+  if (SdkError.isInstance(error) && !SdkHttpError.isInstance(error)) return bySdk(error, server, message);
+  if (ProtocolError.isInstance(error)) {
     return new McpSyncError(
       ErrorCode.RPC_ERROR,
       `MCP server '${server}': ${message} (JSON-RPC error ${error.code})`,
@@ -118,11 +122,36 @@ export function classify(error: unknown, server: string, context: FailureContext
       { cause: error },
     );
   }
+
   const status = httpStatusOf(error);
   if (status !== undefined) return httpFailure(server, status, message, error);
   if (message === 'Not connected') {
     return new McpSyncError(ErrorCode.NOT_CONNECTED, `MCP server '${server}' is not connected`, { server }, { cause: error });
   }
+  return transportError(server, error);
+}
+
+/** The SDK's own failures (no server answer behind them), by their code. */
+function bySdk(error: SdkError, server: string, message: string): McpSyncError {
+  switch (error.code) {
+    case SdkErrorCode.RequestTimeout:
+      return new McpSyncError(ErrorCode.TIMEOUT, `MCP call to '${server}' timed out: ${message}`, { server }, { cause: error });
+    // The transport ended under a pending request: it was written, its answer is lost.
+    case SdkErrorCode.ConnectionClosed:
+      return outcomeUncertain(server, error);
+    case SdkErrorCode.NotConnected:
+      return new McpSyncError(ErrorCode.NOT_CONNECTED, `MCP server '${server}' is not connected`, { server }, { cause: error });
+    case SdkErrorCode.EraNegotiationFailed:
+      // The probe could not reach the server at all: what its cause says.
+      return error.cause !== undefined ? classify(error.cause, server) : transportError(server, error);
+    default:
+      // A result the client cannot use, a method the server's era has not, an input request
+      // without a handler, too many pages: the exchange happened, and this is what it came to.
+      return new McpSyncError(ErrorCode.RPC_ERROR, `MCP server '${server}': ${message}`, { server, sdkCode: error.code }, { cause: error });
+  }
+}
+
+function transportError(server: string, error: unknown): McpSyncError {
   return new McpSyncError(ErrorCode.TRANSPORT_ERROR, `MCP server '${server}': ${describe(error)}`, { server }, { cause: error });
 }
 
@@ -162,9 +191,8 @@ function tooLarge(server: string, bytes: number, limit: number, cause: unknown):
 
 /** The HTTP status of an SDK transport error, if it has one. */
 function httpStatusOf(error: unknown): number | undefined {
-  if (error instanceof StreamableHTTPError || error instanceof SseError) {
-    return typeof error.code === 'number' && error.code > 0 ? error.code : undefined;
-  }
+  if (SdkHttpError.isInstance(error)) return error.status > 0 ? error.status : undefined;
+  if (SseError.isInstance(error)) return typeof error.code === 'number' && error.code > 0 ? error.code : undefined;
   // The legacy SSE transport reports a failed POST as a plain Error.
   const status = error instanceof Error ? /^Error POSTing to endpoint \(HTTP (\d{3})\)/.exec(error.message)?.[1] : undefined;
   return status === undefined ? undefined : Number(status);

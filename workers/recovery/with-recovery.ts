@@ -5,8 +5,7 @@
  * a cut connection is never retried (the server may have run it) but checks the session in the
  * background; an interrupt changes nothing. See the README, "Recovery rules".
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { Client, RequestOptions } from '@modelcontextprotocol/client';
 import { ErrorCode, McpSyncError, type ErrorCode as Code } from '../../src/shared/errors.js';
 import { oauthTokenVersion } from '../auth/auth.js';
 import type { CallContext, ServerSession } from '../session/server-session.js';

@@ -1,19 +1,13 @@
 /**
  * Server-initiated requests — `sampling/createMessage`, `elicitation/create`, `roots/list` —
  * answered by an application module loaded into the I/O worker (StartOptions.handlers). They run
- * in the worker, so a caller blocked in a call that triggers one never deadlocks. A capability
- * is declared only when the module has the handler; a request without one gets a JSON-RPC error
- * that says how to add it.
+ * in the worker, so a caller blocked in a call that triggers one never deadlocks. One module
+ * serves both protocol eras: a 2025 server sends these as requests; a 2026-07-28 server answers
+ * the call with `input_required` (MRTR), and the SDK runs the embedded requests through the same
+ * handlers and retries the call with their answers. A capability is declared only when the
+ * module has the handler; a request without one gets a JSON-RPC error that says how to add it.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  CreateMessageRequestSchema,
-  ElicitRequestSchema,
-  ErrorCode as RpcCode,
-  ListRootsRequestSchema,
-  McpError,
-  type ClientCapabilities,
-} from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, ProtocolErrorCode, type Client, type ClientCapabilities } from '@modelcontextprotocol/client';
 
 /** What a handler learns about the request besides its params. */
 export interface HandlerContext {
@@ -64,23 +58,23 @@ export function installClientHandlers(client: Client, handlers: ClientHandlers, 
   const { sampling, elicitation, roots } = handlers;
   if (sampling)
     client.setRequestHandler(
-      CreateMessageRequestSchema,
-      async (request, extra) => sampling(request.params, { server, signal: extra.signal }) as never,
+      'sampling/createMessage',
+      async (request, ctx) => sampling(request.params, { server, signal: ctx.mcpReq.signal }) as never,
     );
   if (elicitation)
     client.setRequestHandler(
-      ElicitRequestSchema,
-      async (request, extra) => elicitation(request.params, { server, signal: extra.signal }) as never,
+      'elicitation/create',
+      async (request, ctx) => elicitation(request.params, { server, signal: ctx.mcpReq.signal }) as never,
     );
   if (roots)
     client.setRequestHandler(
-      ListRootsRequestSchema,
-      async (_request, extra) => normaliseRoots(await roots({ server, signal: extra.signal })) as never,
+      'roots/list',
+      async (_request, ctx) => normaliseRoots(await roots({ server, signal: ctx.mcpReq.signal })) as never,
     );
   client.fallbackRequestHandler = async (request) => {
     const export_ = ADVICE[request.method];
     const how = export_ === undefined ? '' : ` — set StartOptions.handlers to a module that exports ${export_}`;
-    throw new McpError(RpcCode.MethodNotFound, `mcp-sync has no handler for '${request.method}'${how}`);
+    throw new ProtocolError(ProtocolErrorCode.MethodNotFound, `mcp-sync has no handler for '${request.method}'${how}`);
   };
 }
 

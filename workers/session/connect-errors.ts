@@ -4,10 +4,7 @@
  * answers 404 to `initialize` will fail the same way every time: those are not retried (the
  * parked probe still tries now and then), and their errors name the key to fix.
  */
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode as RpcCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { SdkError, SdkErrorCode, SdkHttpError, SseError, type Transport } from '@modelcontextprotocol/client';
 import { ErrorCode, McpSyncError } from '../../src/shared/errors.js';
 import type { ServerConfig } from '../../src/shared/protocol.js';
 import { classify, rpcMessage } from '../recovery/classify.js';
@@ -27,7 +24,7 @@ export function connectFailure(error: unknown, config: ServerConfig, transport: 
   const server = config.name;
   if (error instanceof McpSyncError && error.code !== ErrorCode.TIMEOUT) return { error, permanent: false };
   const stdio = transport instanceof StdioTransport ? transport : undefined;
-  if (timedOut || error instanceof McpSyncError || (error instanceof McpError && error.code === RpcCode.RequestTimeout)) {
+  if (timedOut || error instanceof McpSyncError || (SdkError.isInstance(error) && error.code === SdkErrorCode.RequestTimeout)) {
     const seconds = Number((config.connectTimeoutMs / 1000).toFixed(3));
     const stderr = stdio?.stderrTail() ?? '';
     const message =
@@ -38,7 +35,10 @@ export function connectFailure(error: unknown, config: ServerConfig, transport: 
       permanent: false,
     };
   }
-  const spawnCode = (error as NodeJS.ErrnoException | null)?.code;
+  // The 2026 probe runs first: what stopped it is in its cause.
+  const cause =
+    SdkError.isInstance(error) && error.code === SdkErrorCode.EraNegotiationFailed && error.cause !== undefined ? error.cause : error;
+  const spawnCode = (cause as NodeJS.ErrnoException | null)?.code;
   if (config.transport === 'stdio' && (spawnCode === 'ENOENT' || spawnCode === 'EACCES')) {
     const problem = spawnCode === 'ENOENT' ? 'was not found' : 'cannot be executed (permission denied)';
     const where = config.command.includes('/') ? '' : ' on PATH';
@@ -61,7 +61,7 @@ export function connectFailure(error: unknown, config: ServerConfig, transport: 
     const data = { server, exitCode: exit.code, signal: exit.signal, stderr, log: stdio.logPath };
     return { error: new McpSyncError(ErrorCode.TRANSPORT_ERROR, message, data, { cause: error }), permanent: true };
   }
-  const status = error instanceof StreamableHTTPError || error instanceof SseError ? error.code : undefined;
+  const status = SdkHttpError.isInstance(cause) ? cause.status : SseError.isInstance(cause) ? cause.code : undefined;
   if (config.transport !== 'stdio' && (status === 404 || status === 405)) {
     const message =
       `MCP server '${server}' answered HTTP ${status} to initialize at ${config.url}: ` +

@@ -5,7 +5,7 @@
  * unrun and each caller retries on the new session — closing it early would turn those safe
  * retries into "outcome uncertain" errors. It is closed when its last request settles.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import type { AbortReason } from '../recovery/classify.js';
 
 export class InflightRequests {

@@ -1,10 +1,10 @@
 /**
- * The liveness probe behind keepalive and health checks: `ping`, or `tools/list` for a server
- * that answers ping with -32601 (Method not found) — remembered, so it is asked only once.
+ * The liveness probe behind keepalive and health checks. A 2025-era session is pinged — or, for a
+ * server that answers ping with -32601 (Method not found), asked for its tools, remembered so it
+ * is asked only once. A 2026-07-28 server has no ping: it is asked `server/discover` (never
+ * answered from a cache).
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { ErrorCode as RpcCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, ProtocolErrorCode, type Client, type RequestOptions } from '@modelcontextprotocol/client';
 
 /** Per-session memory of whether the server implements ping. */
 export interface ProbeMemory {
@@ -13,14 +13,18 @@ export interface ProbeMemory {
 
 /** Resolves when the session answered; rejects with the SDK's error when it did not. */
 export async function probe(client: Client, options: RequestOptions, memory: ProbeMemory): Promise<void> {
+  if (client.getProtocolEra() === 'modern') {
+    await client.discover(options);
+    return;
+  }
   if (!memory.pingUnsupported) {
     try {
       await client.ping(options);
       return;
     } catch (error) {
-      if (!(error instanceof McpError && error.code === RpcCode.MethodNotFound)) throw error;
+      if (!(ProtocolError.isInstance(error) && error.code === ProtocolErrorCode.MethodNotFound)) throw error;
       memory.pingUnsupported = true;
     }
   }
-  await client.listTools({}, options);
+  await client.listTools(undefined, { ...options, cacheMode: 'bypass' });
 }

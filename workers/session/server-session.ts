@@ -4,16 +4,12 @@
  * idle, park it when it will not come back, close. Its state and session generation are mirrored
  * into the hub's shared memory so any thread can read or wait on them without a round trip.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Client, PriorDiscovery, RequestOptions, Tool } from '@modelcontextprotocol/client';
 import { ErrorCode, McpSyncError } from '../../src/shared/errors.js';
-import { PACKAGE_INFO } from '../../src/shared/package-info.js';
 import type { RecoveryOptions, ServerConfig, ServerInfo, ServerState } from '../../src/shared/protocol.js';
 import { CircuitBreaker } from '../recovery/breaker.js';
 import { classify, type AbortReason } from '../recovery/classify.js';
-import { clientCapabilities, installClientHandlers, type ClientHandlers } from './client-handlers.js';
-import { connectFailure } from './connect-errors.js';
+import type { ClientHandlers } from './client-handlers.js';
 import { InflightRequests } from './inflight.js';
 import { Keepalive } from './keepalive.js';
 import { probe, type ProbeMemory } from './probe.js';
@@ -22,12 +18,8 @@ import { notConnectedError, serverInfo } from './session-report.js';
 import { SessionState } from './session-state.js';
 import { childSignal, sleep } from './signals.js';
 import type { ServerLog } from '../logs/server-log.js';
-import { StdioTransport } from '../transport/stdio-transport.js';
+import { openClient } from './open-client.js';
 import { ToolCatalog } from './tool-catalog.js';
-import { createTransport } from '../transport/create-transport.js';
-
-/** How this client introduces itself in `initialize`: the package's own name and version. */
-export const CLIENT_INFO = { name: PACKAGE_INFO.name, version: PACKAGE_INFO.version };
 
 /** What one request needs from the dispatcher: its abort signal and its deadline. */
 export interface CallContext {
@@ -70,6 +62,12 @@ export class ServerSession {
   readonly #hooks: SessionHooks;
   #client: Client | undefined;
   readonly #catalog = new ToolCatalog();
+  /**
+   * The protocol era this server answered with last (`protocol: auto`), handed back as `prior` so
+   * that a known server is not probed again — kept across session expiries, dropped after an
+   * outage or a failed connect (the server may have been upgraded meanwhile).
+   */
+  #verdict: PriorDiscovery | undefined;
   #error: McpSyncError | undefined;
   /** The last connect failed in a way another attempt cannot change (ENOENT, exit at start, 404). */
   #permanent = false;
@@ -174,7 +172,8 @@ export class ServerSession {
       return result;
     } catch (error) {
       const aborted = ctx.signal.aborted ? (ctx.signal.reason as AbortReason) : undefined;
-      throw classify(error, this.name, { aborted, hasSessionId: client.transport?.sessionId !== undefined });
+      const legacySession = client.getProtocolEra() !== 'modern' && client.transport?.sessionId !== undefined;
+      throw classify(error, this.name, { aborted, hasSessionId: legacySession });
     } finally {
       this.#inflight.settle(ctx.controller, client);
     }
@@ -235,7 +234,12 @@ export class ServerSession {
   }
 
   info(): ServerInfo {
-    return serverInfo(this.config, this.state, this.#catalog.tools.length, this.generation, this.#error, this.breaker.status());
+    const info = serverInfo(this.config, this.state, this.#catalog.tools.length, this.generation, this.#error, this.breaker.status());
+    const era = this.#client?.getProtocolEra();
+    const protocolVersion = this.#client?.getNegotiatedProtocolVersion();
+    if (era !== undefined) info.era = era;
+    if (protocolVersion !== undefined) info.protocolVersion = protocolVersion;
+    return info;
   }
 
   notConnected(): McpSyncError {
@@ -259,6 +263,9 @@ export class ServerSession {
 
   async #reconnectLoop(cause: ReconnectCause): Promise<void> {
     this.#budget.beginOutage();
+    // After an outage the server may come back upgraded: its era is asked afresh. A session
+    // expiry is the same server forgetting us: its verdict stands.
+    if (cause !== 'expired') this.#verdict = undefined;
     // A server found unreachable has failed an attempt already: nobody waits for this reconnect.
     this.#outageFailing = cause === 'unreachable';
     this.#hooks.log(
@@ -314,54 +321,44 @@ export class ServerSession {
     return this.#permanent || this.#error?.code === ErrorCode.NEEDS_REAUTH;
   }
 
-  /** Fresh transport + Client (the SDK cannot restart either), initialize, discover. */
+  /** Fresh transport + Client (the SDK cannot restart either), the era negotiated, the catalog discovered. */
   async #open(deadline: number): Promise<void> {
     this.#permanent = false;
-    if (deadline - Date.now() <= 0) throw connectFailure(undefined, this.config, undefined, true).error;
-    const transport = createTransport(this.config, {
-      log: this.#log,
-      report: (event) => this.#hooks.log(this.name, event),
-      onSpawn: (pid) => this.#shared.setPid(pid),
-    });
-    const client = new Client(CLIENT_INFO, { capabilities: clientCapabilities(this.#hooks.handlers) });
-    installClientHandlers(client, this.#hooks.handlers, this.name);
     const own = childSignal(this.#closing.signal);
-    // Each step gets what is left of the deadline, not the whole of it again.
-    const options = (): RequestOptions => {
-      const left = Math.max(1, deadline - Date.now());
-      return { timeout: left, maxTotalTimeout: left, signal: own.controller.signal };
-    };
     const before = this.#catalog.fingerprint;
-    try {
-      await client.connect(transport, options());
-      await this.#catalog.discover(client, options());
-    } catch (error) {
-      // A child that never became usable is ended without a grace for stdin EOF, in the
-      // background: the worker waits for it when it closes (child-group.ts), this attempt does not.
-      if (transport instanceof StdioTransport) void transport.abandon();
-      void client.close().catch(() => undefined);
+    const result = await openClient({
+      config: this.config,
+      transportHooks: {
+        log: this.#log,
+        report: (event) => this.#hooks.log(this.name, event),
+        onSpawn: (pid) => this.#shared.setPid(pid),
+      },
+      handlers: this.#hooks.handlers,
+      deadline,
+      signal: own.controller.signal,
+      prior: this.config.protocol === 'auto' ? this.#verdict : undefined,
+      onToolsChanged: (client, tools) => {
+        if (this.#client === client && this.#catalog.update(tools)) this.#hooks.toolsChanged(this.name);
+      },
+      discover: (client, options) => this.#catalog.discover(client, options),
+    }).finally(() => own.dispose());
+    if (!result.ok) {
       this.#shared.setPid(0);
-      const failure = connectFailure(error, this.config, transport, Date.now() >= deadline);
-      this.#permanent = failure.permanent;
-      throw failure.error;
-    } finally {
-      own.dispose();
+      this.#verdict = undefined;
+      this.#permanent = result.failure.permanent;
+      throw result.failure.error;
     }
+    const { client, verdict } = result.opened;
     if (this.#closing.signal.aborted) {
       await client.close();
       return;
     }
+    this.#verdict = verdict;
     client.onclose = () => this.#onClientClosed(client);
     // A cut SSE stream leaves its request hanging to the deadline (only reported here): check now.
     client.onerror = (error) => {
       if (this.#client === client && /disconnected|terminated|fetch failed|ECONNRESET/i.test(error.message)) this.checkHealth();
     };
-    this.#catalog.watch(
-      client,
-      (c) => this.#client === c,
-      this.#recovery.keepaliveTimeoutMs,
-      () => this.#hooks.toolsChanged(this.name),
-    );
     this.#client = client;
     this.#error = undefined;
     this.#budget.ready();

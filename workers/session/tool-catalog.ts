@@ -1,21 +1,15 @@
 /**
- * A server's tool list and capabilities, as discovered at connect and kept fresh: on
- * `notifications/tools/list_changed` it re-lists every page in the background and reports the
- * change. Refreshes are coalesced — a notification that arrives mid-refresh triggers one more
- * refresh afterwards, never two at once.
+ * A server's tool list and capabilities, as discovered at connect and kept fresh: the SDK re-lists
+ * every page when the server says its tools changed (`notifications/tools/list_changed` in 2025,
+ * on the `subscriptions/listen` stream it opens in 2026), debounced, and hands the new list here.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { ToolListChangedNotificationSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Client, RequestOptions, Tool } from '@modelcontextprotocol/client';
 import type { ServerCapabilitySet } from '../../src/shared/protocol.js';
-import { listAllPages } from './paginate.js';
 
 export class ToolCatalog {
   #tools: Tool[] = [];
   #capabilities: ServerCapabilitySet = { tools: false, resources: false, prompts: false, toolsListChanged: false };
   #fingerprint = '';
-  #refreshing: Promise<void> | undefined;
-  #dirty = false;
 
   get tools(): readonly Tool[] {
     return this.#tools;
@@ -30,7 +24,7 @@ export class ToolCatalog {
     return this.#fingerprint;
   }
 
-  /** Reads the capabilities `client` was given at initialize and lists every page of its tools. */
+  /** Reads the capabilities `client` was given at connect and lists every page of its tools. */
   async discover(client: Client, options: RequestOptions): Promise<void> {
     const advertised = client.getServerCapabilities() ?? {};
     this.#capabilities = {
@@ -39,42 +33,15 @@ export class ToolCatalog {
       prompts: advertised.prompts !== undefined,
       toolsListChanged: advertised.tools?.listChanged === true,
     };
-    this.#tools = this.#capabilities.tools ? await listAll(client, options) : [];
-    this.#fingerprint = JSON.stringify(this.#tools);
+    this.update(this.#capabilities.tools ? (await client.listTools(undefined, options)).tools : []);
   }
 
-  /**
-   * Re-lists on every list_changed notification from `client` while `isCurrent(client)`;
-   * `onChanged` runs after each successful refresh. A failed refresh keeps the old list.
-   */
-  watch(client: Client, isCurrent: (client: Client) => boolean, timeoutMs: number, onChanged: () => void): void {
-    if (!this.#capabilities.toolsListChanged) return;
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      if (!isCurrent(client)) return;
-      if (this.#refreshing !== undefined) {
-        this.#dirty = true;
-        return;
-      }
-      const refresh = async (): Promise<void> => {
-        do {
-          this.#dirty = false;
-          const tools = await listAll(client, { timeout: timeoutMs });
-          if (!isCurrent(client)) return; // a newer session owns the list now
-          this.#tools = tools;
-          this.#fingerprint = JSON.stringify(tools);
-          onChanged();
-        } while (this.#dirty && isCurrent(client));
-      };
-      this.#refreshing = refresh()
-        .catch(() => undefined)
-        .finally(() => (this.#refreshing = undefined));
-    });
+  /** A new list of the server's tools; true when it differs from the one before. */
+  update(tools: Tool[]): boolean {
+    const fingerprint = JSON.stringify(tools);
+    this.#tools = tools;
+    if (fingerprint === this.#fingerprint) return false;
+    this.#fingerprint = fingerprint;
+    return true;
   }
-}
-
-function listAll(client: Client, options: RequestOptions): Promise<Tool[]> {
-  return listAllPages(
-    (cursor) => client.listTools(cursor === undefined ? {} : { cursor }, options),
-    (page) => page.tools,
-  );
 }

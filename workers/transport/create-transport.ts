@@ -3,9 +3,7 @@
  * config's `env`, and their stderr goes to a log file, never to the caller's terminal. Every
  * transport takes answers up to the server's `maxResponseBytes`.
  */
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { oauthProviderFor } from '../auth/auth.js';
 import { guardedFetch } from './guarded-fetch.js';
 import { NotificationBudget, isNotification } from './notification-budget.js';

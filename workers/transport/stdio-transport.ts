@@ -12,8 +12,7 @@
  * - Excess notifications are dropped (notification-budget.ts); stderr goes to the server's log,
  *   its last lines kept for the error of a child that dies while starting (server-log.ts).
  */
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import { ChildGroup, type ChildExit, type SpawnOptions } from './child-group.js';
 import { LineReader, type OversizedMessage } from './line-reader.js';
 import { NotificationBudget, isNotification } from './notification-budget.js';
@@ -58,6 +57,15 @@ export class StdioTransport implements Transport {
   /** How the child ended, once it has. */
   get exit(): ChildExit | undefined {
     return this.#group?.exit;
+  }
+
+  /**
+   * The child's stderr stream (read by the log). Its presence, with `pid`, is how the SDK tells a
+   * stdio transport from an HTTP one: a stdio server that does not answer the 2026 `server/discover`
+   * probe in time is taken for a 2025 one, not for a failure.
+   */
+  get stderr(): NodeJS.ReadableStream | null {
+    return this.#group?.process.stderr ?? null;
   }
 
   /** The server's stderr log file. */

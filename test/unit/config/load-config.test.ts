@@ -57,6 +57,7 @@ const DEFAULTS = {
   connectTimeoutMs: 60_000,
   keepaliveIntervalMs: 180_000,
   maxResponseBytes: 64 * 1024 * 1024,
+  protocol: 'auto',
   tools: { resources: true, prompts: true },
 };
 

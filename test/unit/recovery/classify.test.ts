@@ -1,13 +1,12 @@
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
-  InvalidClientError,
-  InvalidGrantError,
-  ServerError,
-  TemporarilyUnavailableError,
-  TooManyRequestsError,
-} from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+  OAuthError,
+  OAuthErrorCode,
+  ProtocolError,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  UnauthorizedError,
+} from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/shared/errors.js';
 import { classify, isSessionExpired } from '../../../workers/recovery/classify.js';
@@ -41,32 +40,40 @@ describe('session-expiry classification', () => {
     expect(isSessionExpired(undefined)).toBe(false);
   });
 
+  const http = (status: number, text: string): SdkHttpError =>
+    new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, `Error POSTing to endpoint: ${text}`, { status, text });
+
   it('recognises the SDK server answer to a forgotten session: HTTP 404 on POST', () => {
-    expect(isSessionExpired(new StreamableHTTPError(404, 'Error POSTing to endpoint: {}'))).toBe(true);
-    expect(isSessionExpired(new StreamableHTTPError(500, 'Error POSTing to endpoint: boom'))).toBe(false);
+    expect(isSessionExpired(http(404, '{"jsonrpc":"2.0","error":{"code":-32001,"message":"Session not found"},"id":null}'))).toBe(true);
+    expect(isSessionExpired(http(500, 'boom'))).toBe(false);
+  });
+
+  it('does not take a 404 without a session (a 2026 server, a wrong URL), nor a 404 Method not found, for an expiry', () => {
+    expect(isSessionExpired(http(404, 'Cannot POST /wrong'), false)).toBe(false);
+    expect(isSessionExpired(http(404, '{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":1}'))).toBe(false);
   });
 
   it('never classifies an interrupted call as session expiry, whatever its message', () => {
-    const error = classify(new McpError(-32001, 'Invalid or expired session'), 'srv', 'interrupt');
+    const error = classify(new ProtocolError(-32001, 'Invalid or expired session'), 'srv', 'interrupt');
     expect(error.code).toBe(ErrorCode.INTERRUPTED);
   });
 
   it('classifies a JSON-RPC "Invalid or expired session" on a 200 as SESSION_EXPIRED', () => {
-    expect(classify(new McpError(-32602, 'Invalid params: Invalid or expired session'), 'srv').code).toBe(ErrorCode.SESSION_EXPIRED);
+    expect(classify(new ProtocolError(-32602, 'Invalid params: Invalid or expired session'), 'srv').code).toBe(ErrorCode.SESSION_EXPIRED);
   });
 
   it('keeps a timeout a timeout: never session expiry', () => {
-    expect(classify(new McpError(-32001, 'Request timed out'), 'srv').code).toBe(ErrorCode.TIMEOUT);
+    expect(classify(new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out'), 'srv').code).toBe(ErrorCode.TIMEOUT);
     expect(classify(new Error('aborted'), 'srv', 'timeout').code).toBe(ErrorCode.TIMEOUT);
   });
 
   it('treats a connection closed under a pending request as OUTCOME_UNCERTAIN, not a generic -32000', () => {
-    expect(classify(new McpError(-32000, 'Connection closed'), 'srv').code).toBe(ErrorCode.OUTCOME_UNCERTAIN);
-    expect(classify(new McpError(-32000, 'Database is locked'), 'srv').code).toBe(ErrorCode.RPC_ERROR);
+    expect(classify(new SdkError(SdkErrorCode.ConnectionClosed, 'Connection closed'), 'srv').code).toBe(ErrorCode.OUTCOME_UNCERTAIN);
+    expect(classify(new ProtocolError(-32000, 'Database is locked'), 'srv').code).toBe(ErrorCode.RPC_ERROR);
   });
 
   it('classifies HTTP 401 as NEEDS_REAUTH with a message telling the user how to log in', () => {
-    const error = classify(new StreamableHTTPError(401, 'Error POSTing to endpoint: unauthorized'), 'github');
+    const error = classify(http(401, 'unauthorized'), 'github');
     expect(error.code).toBe(ErrorCode.NEEDS_REAUTH);
     expect(error.message).toContain('mcp-sync login github');
     expect(error.data).toMatchObject({ server: 'github', needsReauth: true });
@@ -74,8 +81,8 @@ describe('session-expiry classification', () => {
 
   it.each([
     ['UnauthorizedError', new UnauthorizedError()],
-    ['InvalidGrantError (refresh token revoked or used)', new InvalidGrantError('Refresh token is invalid')],
-    ['InvalidClientError', new InvalidClientError('unknown client')],
+    ['invalid_grant (refresh token revoked or used)', new OAuthError(OAuthErrorCode.InvalidGrant, 'Refresh token is invalid')],
+    ['invalid_client', new OAuthError(OAuthErrorCode.InvalidClient, 'unknown client')],
   ])('classifies the OAuth failure %s as NEEDS_REAUTH', (_name, error) => {
     const classified = classify(error, 'github');
     expect(classified.code).toBe(ErrorCode.NEEDS_REAUTH);
@@ -91,22 +98,23 @@ describe('session-expiry classification', () => {
     expect(classify(new UnauthorizedError(), 'github').data).not.toHaveProperty('scope');
   });
 
-  it.each([new ServerError('down'), new TemporarilyUnavailableError('later'), new TooManyRequestsError('slow down')])(
-    'does not ask for a login over a transient OAuth error (%s)',
-    (error) => {
-      expect(classify(error, 'github').code).not.toBe(ErrorCode.NEEDS_REAUTH);
-    },
-  );
+  it.each([
+    new OAuthError(OAuthErrorCode.ServerError, 'down'),
+    new OAuthError(OAuthErrorCode.TemporarilyUnavailable, 'later'),
+    new OAuthError(OAuthErrorCode.TooManyRequests, 'slow down'),
+  ])('does not ask for a login over a transient OAuth error (%s)', (error) => {
+    expect(classify(error, 'github').code).not.toBe(ErrorCode.NEEDS_REAUTH);
+  });
 });
 
 describe('session-expiry classification of JSON-RPC errors', () => {
   it('ignores a server error that mentions a session of its own under another code', () => {
-    expect(isSessionExpired(new McpError(-32603, "Unknown session 'tmux-3'"))).toBe(false);
-    expect(isSessionExpired(new McpError(-32002, 'Session not found: browser tab closed'))).toBe(false);
+    expect(isSessionExpired(new ProtocolError(-32603, "Unknown session 'tmux-3'"))).toBe(false);
+    expect(isSessionExpired(new ProtocolError(-32002, 'Session not found: browser tab closed'))).toBe(false);
   });
 
   it('still recognises the lost-session answers real servers send', () => {
-    expect(isSessionExpired(new McpError(-32602, 'Invalid params: Invalid or expired session'))).toBe(true);
-    expect(isSessionExpired(new McpError(-32000, 'Session terminated'))).toBe(true);
+    expect(isSessionExpired(new ProtocolError(-32602, 'Invalid params: Invalid or expired session'))).toBe(true);
+    expect(isSessionExpired(new ProtocolError(-32000, 'Session terminated'))).toBe(true);
   });
 });

@@ -32,6 +32,7 @@ function oauthConfig(): HttpServerConfig {
     timeoutMs: 5_000,
     connectTimeoutMs: 5_000,
     maxResponseBytes: 1 << 26,
+    protocol: 'auto' as const,
     keepaliveIntervalMs: 180_000,
     tools: { resources: true, prompts: true },
   };

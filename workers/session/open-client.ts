@@ -1,0 +1,118 @@
+/**
+ * One connect attempt: a fresh transport and SDK Client (neither can be restarted), the protocol
+ * era negotiated, the catalog discovered. The era is the server's `protocol` (config): `legacy`
+ * speaks 2025 (`initialize`, sessions), `modern` only 2026-07-28 (stateless: `server/discover`,
+ * `_meta` on every request), `auto` probes with `server/discover` and falls back to `initialize`.
+ * An `auto` verdict is kept by the session and handed back as `prior`, so a known server is not
+ * probed on every reconnect.
+ */
+import {
+  Client,
+  SdkError,
+  SdkErrorCode,
+  type PriorDiscovery,
+  type RequestOptions,
+  type Tool,
+  type Transport,
+} from '@modelcontextprotocol/client';
+import type { ServerConfig } from '../../src/shared/protocol.js';
+import { PACKAGE_INFO } from '../../src/shared/package-info.js';
+import { createTransport, type TransportHooks } from '../transport/create-transport.js';
+import { StdioTransport } from '../transport/stdio-transport.js';
+import { clientCapabilities, installClientHandlers, type ClientHandlers } from './client-handlers.js';
+import { connectFailure, type ConnectFailure } from './connect-errors.js';
+
+/** How this client introduces itself (`initialize`, or `_meta` in 2026): the package's own name and version. */
+export const CLIENT_INFO = { name: PACKAGE_INFO.name, version: PACKAGE_INFO.version };
+/** Pages a listing may follow before it is refused (a server that loops must not hang us). */
+export const MAX_PAGES = 50;
+/** How long a stdio server may take to answer the 2026 probe before it is taken for a 2025 one. */
+const STDIO_PROBE_TIMEOUT_MS = 5_000;
+
+/** A connected client and what was negotiated. */
+export interface OpenedClient {
+  client: Client;
+  transport: Transport;
+  /** The era verdict to hand back as `prior` next time (for `protocol: auto`). */
+  verdict: PriorDiscovery;
+}
+
+/** What one attempt needs. */
+export interface OpenRequest {
+  config: ServerConfig;
+  transportHooks: TransportHooks;
+  handlers: ClientHandlers;
+  /** When the attempt must have finished (connectTimeout). */
+  deadline: number;
+  /** Aborts the attempt (the hub closing). */
+  signal: AbortSignal;
+  /** A verdict from an earlier connect of this server (`protocol: auto`). */
+  prior: PriorDiscovery | undefined;
+  /** The server's tools changed (list_changed, re-listed by the SDK). */
+  onToolsChanged(client: Client, tools: Tool[]): void;
+  /** Discovery on the new client (its tools), within the deadline. */
+  discover(client: Client, options: RequestOptions): Promise<void>;
+}
+
+/** Opens a client, or says why it could not (closing whatever it had started). */
+export async function openClient(
+  request: OpenRequest,
+): Promise<{ ok: true; opened: OpenedClient } | { ok: false; failure: ConnectFailure }> {
+  const { config } = request;
+  if (request.deadline - Date.now() <= 0) return { ok: false, failure: connectFailure(undefined, config, undefined, true) };
+  const transport = createTransport(config, request.transportHooks);
+  const client = createClient(request);
+  // Each step gets what is left of the deadline, not the whole of it again.
+  const options = (): RequestOptions => {
+    const left = Math.max(1, request.deadline - Date.now());
+    return { timeout: left, maxTotalTimeout: left, signal: request.signal };
+  };
+  try {
+    await client.connect(transport, { ...options(), ...(request.prior !== undefined && { prior: request.prior }) });
+    await request.discover(client, options());
+    return { ok: true, opened: { client, transport, verdict: verdictOf(client) } };
+  } catch (error) {
+    // A child that never became usable is ended without a grace for stdin EOF, in the
+    // background: the worker waits for it when it closes (child-group.ts), this attempt does not.
+    if (transport instanceof StdioTransport) void transport.abandon();
+    void client.close().catch(() => undefined);
+    // A 2025 stdio server that closes the connection on the 2026 probe (a request before
+    // `initialize`): it is a 2025 server — try again at once, as one.
+    if (config.protocol === 'auto' && request.prior === undefined && closedDuringProbe(error)) {
+      return openClient({ ...request, prior: { kind: 'legacy' } });
+    }
+    return { ok: false, failure: connectFailure(error, config, transport, Date.now() >= request.deadline) };
+  }
+}
+
+function createClient(request: OpenRequest): Client {
+  const { config, handlers } = request;
+  const client: Client = new Client(CLIENT_INFO, {
+    capabilities: clientCapabilities(handlers),
+    versionNegotiation: {
+      mode: config.protocol === 'legacy' ? 'legacy' : config.protocol === 'modern' ? { pin: '2026-07-28' } : 'auto',
+      ...(config.transport === 'stdio' && { probe: { timeoutMs: STDIO_PROBE_TIMEOUT_MS } }),
+    },
+    listMaxPages: MAX_PAGES,
+    // Re-listed by the SDK on list_changed (2025) or on the listen stream it opens (2026).
+    listChanged: {
+      tools: { onChanged: (error, tools) => void (error === null && tools !== null && request.onToolsChanged(client, tools)) },
+    },
+  });
+  installClientHandlers(client, handlers, config.name);
+  return client;
+}
+
+/** What to hand back as `prior` for this server's next connect. */
+function verdictOf(client: Client): PriorDiscovery {
+  const discover = client.getDiscoverResult();
+  return client.getProtocolEra() === 'modern' && discover !== undefined ? { kind: 'modern', discover } : { kind: 'legacy' };
+}
+
+function closedDuringProbe(error: unknown): boolean {
+  return (
+    SdkError.isInstance(error) &&
+    error.code === SdkErrorCode.EraNegotiationFailed &&
+    /closed during the server\/discover probe/i.test(error.message)
+  );
+}
