@@ -1,8 +1,9 @@
 /**
- * `npm run demo`: two bundled MCP servers — one over stdio, one over Streamable HTTP on loopback —
- * called synchronously from the main thread, with a short transcript; then both servers fail
- * under the hub (sessions dropped, child killed) and the next calls still succeed, each recovery
- * shown as one line of the hub's event log; then a status table.
+ * `npm run demo`: three bundled MCP servers — a 2025-era one over stdio, a 2025-era one over
+ * Streamable HTTP and a 2026-07-28 one over stateless HTTP, both on loopback — called
+ * synchronously from the main thread, with a short transcript; then every server fails under
+ * the hub (sessions dropped, child killed, server restarted) and the next calls still succeed,
+ * each recovery shown as one line of the hub's event log; then a status table with each era.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,16 +16,16 @@ import { McpHub, McpSyncError, type CallToolResult } from '../src/index.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../test/fixtures/${name}.js`, import.meta.url));
 
-/** Starts the HTTP demo server in a child process (this thread will block on it) and returns its URL. */
-async function startHttpServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [fixture('http-server'), '--name', 'remote'], { stdio: ['pipe', 'pipe', 'ignore'] });
+/** Starts an HTTP fixture server in a child process (this thread will block on it) and returns its URL. */
+async function startHttpServer(name: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [fixture(name), ...args], { stdio: ['pipe', 'pipe', 'ignore'] });
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     const { url } = JSON.parse(line) as { url: string };
     lines.close();
     return { url, child };
   }
-  throw new Error('the demo HTTP server exited before it was listening');
+  throw new Error(`the demo server ${name} exited before it was listening`);
 }
 
 // The hub's event log goes to a file of our own, so its lines can be printed in order with the
@@ -83,15 +84,17 @@ function summarise(value: unknown): string {
   return JSON.stringify(value) ?? 'ok';
 }
 
-const { url, child } = await startHttpServer();
-console.log('mcp-sync demo — two MCP servers, called synchronously from the main thread\n');
-console.log(`  started the HTTP demo server at ${url} (a child process)`);
+const remote = await startHttpServer('http-server', ['--name', 'remote']);
+let modern = await startHttpServer('modern-server', ['--name', 'modern']);
+console.log('mcp-sync demo — three MCP servers of both protocol eras, called synchronously from the main thread\n');
+console.log(`  started a 2025-era HTTP server at ${remote.url} and a 2026-07-28 one at ${modern.url} (child processes)`);
 const started = performance.now();
 const hub = McpHub.start(
   {
     mcpServers: {
       local: { command: process.execPath, args: [fixture('stdio-server'), 'local'] },
-      remote: { url },
+      remote: { url: remote.url },
+      modern: { url: modern.url },
     },
   },
   { logDir, eventLog },
@@ -101,6 +104,7 @@ try {
   show(`hub.listTools('local')`, () => hub.listTools('local'));
   show(`hub.callTool('local', 'echo', { text: 'hello' })`, () => hub.callTool('local', 'echo', { text: 'hello' }));
   show(`hub.callTool('remote', 'add', { a: 2, b: 40 })`, () => hub.callTool('remote', 'add', { a: 2, b: 40 }));
+  show(`hub.callTool('modern', 'add', { a: 2, b: 40 })`, () => hub.callTool('modern', 'add', { a: 2, b: 40 }));
   show(`hub.readResource('remote', 'fixture://hello')`, () => hub.readResource('remote', 'fixture://hello'));
   show(`hub.getPrompt('local', 'greet', { name: 'Ada' })`, () => hub.getPrompt('local', 'greet', { name: 'Ada' }));
   show(`hub.callTool('remote', 'fail', { message: 'no such file' })`, () => hub.callTool('remote', 'fail', { message: 'no such file' }));
@@ -109,10 +113,10 @@ try {
   );
   show(`hub.callTool('nowhere', 'echo')`, () => hub.callTool('nowhere', 'echo'));
 
-  console.log('\n  self-healing: both servers fail under the hub, and the next calls still succeed\n');
+  console.log('\n  self-healing: every server fails under the hub, and the next calls still succeed\n');
   // The fixture's admin endpoint: the server forgets every session, as a restarted or
   // load-balanced server would; our next request still names the old one.
-  const dropped = await fetch(new URL('/admin/drop-sessions', url), { method: 'POST' });
+  const dropped = await fetch(new URL('/admin/drop-sessions', remote.url), { method: 'POST' });
   console.log(`  POST /admin/drop-sessions (the HTTP server forgets every session) → ${await dropped.text()}`);
   show(`hub.callTool('remote', 'add', { a: 1, b: 2 })`, () => hub.callTool('remote', 'add', { a: 1, b: 2 }));
   show(`hub.callTool('remote', 'echo', { text: 'same new session' })`, () => hub.callTool('remote', 'echo', { text: 'same new session' }));
@@ -126,15 +130,26 @@ try {
   show(`hub.callTool('local', 'echo', { text: 'still here' })`, () => hub.callTool('local', 'echo', { text: 'still here' }));
   show(`hub.callTool('local', 'pid')`, () => hub.callTool('local', 'pid'));
 
-  console.log('\n  server   transport  state   tools  generation');
+  // A 2026-07-28 server keeps no session: restarted between two calls, it just answers the next.
+  modern.child.kill();
+  await new Promise((resolve) => modern.child.once('exit', resolve));
+  modern = await startHttpServer('modern-server', ['--name', 'modern', '--port', new URL(modern.url).port]);
+  console.log(`  the 2026-07-28 server restarted (a new process on the same port), then:`);
+  show(`hub.callTool('modern', 'echo', { text: 'no session to lose' })`, () =>
+    hub.callTool('modern', 'echo', { text: 'no session to lose' }),
+  );
+
+  console.log('\n  server   transport  state   era                tools  generation');
   for (const server of hub.servers()) {
+    const era = server.era === undefined ? '-' : `${server.era} ${server.protocolVersion ?? ''}`;
     console.log(
-      `  ${server.name.padEnd(8)} ${server.transport.padEnd(10)} ${server.state.padEnd(7)} ${String(server.tools).padStart(5)}  ${server.generation}`,
+      `  ${server.name.padEnd(8)} ${server.transport.padEnd(10)} ${server.state.padEnd(7)} ${era.padEnd(18)} ${String(server.tools).padStart(5)}  ${server.generation}`,
     );
   }
 } finally {
   hub.close();
-  child.kill();
+  remote.child.kill();
+  modern.child.kill();
   rmSync(logDir, { recursive: true, force: true });
 }
 console.log('\n  hub.close(): servers shut down, stdio child ended.');

@@ -3,7 +3,7 @@
  * the async façade — dispatches into an instance of this class; no operation is implemented
  * twice. Each method takes its arguments, then the request's {@link CallContext}.
  */
-import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/client';
+import type { CallToolResult, Client, GetPromptResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/client';
 import { ErrorCode, McpSyncError } from '../src/shared/errors.js';
 import { suggest } from '../src/shared/suggest.js';
 import type { Operations, WorkerApiOf } from '../src/shared/operations.js';
@@ -40,6 +40,14 @@ function unknownTool(session: ServerSession, tool: string, said: string): McpSyn
     tool,
     ...(guess !== undefined && { suggestion: guess }),
   });
+}
+
+/**
+ * Whether the server advertised `capability`: a listing of one it lacks is empty, answered here
+ * (the SDK would answer it the same way, and say so on the console).
+ */
+function advertises(client: Client, capability: 'tools' | 'resources' | 'prompts'): boolean {
+  return client.getServerCapabilities()?.[capability] !== undefined;
 }
 
 function firstText(result: CallToolResult): string {
@@ -96,10 +104,8 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
       sessions.map((session) =>
         // Every page (the SDK follows nextCursor, at most MAX_PAGES; in 2026 it may answer from
         // the server's ttlMs cache).
-        withRecovery(
-          session,
-          sessions.length === 1 ? ctx : linkedContext(ctx),
-          async (client, options) => (await client.listTools(undefined, options)).tools,
+        withRecovery(session, sessions.length === 1 ? ctx : linkedContext(ctx), async (client, options) =>
+          advertises(client, 'tools') ? (await client.listTools(undefined, options)).tools : [],
         ).catch((error: unknown) => {
           if (server !== undefined) throw error;
           return [];
@@ -127,7 +133,9 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
   }
 
   async listResources(server: string, ctx: CallContext): Promise<Resource[]> {
-    return withRecovery(this.#session(server), ctx, async (client, options) => (await client.listResources(undefined, options)).resources);
+    return withRecovery(this.#session(server), ctx, async (client, options) =>
+      advertises(client, 'resources') ? (await client.listResources(undefined, options)).resources : [],
+    );
   }
 
   async readResource(server: string, uri: string, ctx: CallContext): Promise<ReadResourceResult> {
@@ -135,7 +143,9 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
   }
 
   async listPrompts(server: string, ctx: CallContext): Promise<Prompt[]> {
-    return withRecovery(this.#session(server), ctx, async (client, options) => (await client.listPrompts(undefined, options)).prompts);
+    return withRecovery(this.#session(server), ctx, async (client, options) =>
+      advertises(client, 'prompts') ? (await client.listPrompts(undefined, options)).prompts : [],
+    );
   }
 
   async getPrompt(server: string, name: string, args: Record<string, string> | undefined, ctx: CallContext): Promise<GetPromptResult> {

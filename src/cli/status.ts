@@ -18,11 +18,12 @@ export async function run(ctx: Context): Promise<ExitCode> {
         info.name,
         info.transport,
         info.state,
+        info.era === undefined ? '-' : `${info.era} ${info.protocolVersion ?? ''}`.trim(),
         String(info.tools),
         String(info.generation),
         problemOf(info),
       ]);
-      ctx.output.table(['SERVER', 'TRANSPORT', 'STATE', 'TOOLS', 'SESSION', 'PROBLEM'], rows);
+      ctx.output.table(['SERVER', 'TRANSPORT', 'STATE', 'ERA', 'TOOLS', 'SESSION', 'PROBLEM'], rows);
       // A problem's whole message (a server's last stderr lines, what to fix) does not fit a table row.
       for (const info of servers) {
         const message = info.state === 'ready' ? undefined : info.error?.message;

@@ -7,13 +7,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { ExpireMode, FaultStats } from '../fixtures/faults.js';
 import type { AdminStats } from '../fixtures/http-common.js';
+import type { ModernStats } from '../fixtures/modern-server.js';
 import type { OAuthCounters } from '../fixtures/oauth-provider.js';
 
 export type { ExpireMode } from '../fixtures/faults.js';
 
 /** The runnable fixtures in `dist/test/fixtures/`. */
 export type FixtureName =
-  'stdio-server' | 'http-server' | 'sse-server' | 'silent-stdio' | 'oauth-server' | 'hostile-stdio' | 'hostile-http';
+  'stdio-server' | 'http-server' | 'sse-server' | 'silent-stdio' | 'oauth-server' | 'hostile-stdio' | 'hostile-http' | 'modern-server';
 
 /** Default bound on starting a server process. */
 export const DEFAULT_START_TIMEOUT_MS = 15_000;
@@ -356,6 +357,50 @@ export interface HostileHttpServer extends FixtureServer {
 export async function startHostileHttp(opts: StartOptions & { keepAlive?: boolean } = {}): Promise<HostileHttpServer> {
   const args = ['--exit-with-stdin', ...(opts.keepAlive === false ? ['--no-keepalive'] : [])];
   return (await startFixture('hostile-http', args, opts)) as HostileHttpServer;
+}
+
+/** Options of the 2026-07-28 fixture (`dist/test/fixtures/modern-server.js`). */
+export interface ModernFixtureOptions extends StartOptions {
+  /** `reject`: refuse 2025-era clients (modern only). @default "serve" */
+  legacy?: 'serve' | 'reject';
+  /** Cache hint on tools/list results (`ttlMs`, scope private). @default none */
+  toolsTtlMs?: number;
+  /** Tools only: prompts/list and resources/list are unknown methods. @default false */
+  bare?: boolean;
+  /** Port to listen on (HTTP). @default 0 (any free port) */
+  port?: number;
+}
+
+function modernArgs(opts: ModernFixtureOptions): string[] {
+  const args: string[] = [];
+  if (opts.name !== undefined) args.push('--name', opts.name);
+  if (opts.legacy !== undefined) args.push('--legacy', opts.legacy);
+  if (opts.toolsTtlMs !== undefined) args.push('--tools-ttl-ms', String(opts.toolsTtlMs));
+  if (opts.bare === true) args.push('--bare');
+  if (opts.port !== undefined) args.push('--port', String(opts.port));
+  return args;
+}
+
+/** The 2026-07-28 fixture over stateless Streamable HTTP: no sessions, so no `dropSessions()`. */
+export interface ModernHttpServer extends Omit<FixtureServer, 'stats' | 'dropSessions'> {
+  stats(): Promise<ModernStats>;
+  /** Registers tool `extra` and publishes tools/list_changed to every listen stream. */
+  toolsChanged(): Promise<void>;
+}
+
+/** Starts the 2026-07-28 fixture (SDK v2 `createMcpHandler`, stateless) on 127.0.0.1. */
+export async function startModernHttp(opts: ModernFixtureOptions = {}): Promise<ModernHttpServer> {
+  const server = await startFixture('modern-server', ['--exit-with-stdin', ...modernArgs(opts)], opts);
+  const { url } = server;
+  return Object.assign(server, {
+    stats: async () => (await admin(url, 'GET', '/admin/stats')) as ModernStats,
+    toolsChanged: async () => void (await admin(url, 'POST', '/admin/tools-changed')),
+  });
+}
+
+/** `command` + `args` of the 2026-07-28 fixture over stdio (SDK v2 `serveStdio`). */
+export function modernStdioCommand(opts: Omit<ModernFixtureOptions, keyof StartOptions> & { name?: string } = {}) {
+  return { command: process.execPath, args: [fixturePath('modern-server'), '--stdio', ...modernArgs(opts)] };
 }
 
 /** Starts the legacy HTTP+SSE fixture (`dist/test/fixtures/sse-server.js`) on 127.0.0.1. */

@@ -50,6 +50,9 @@ describe('the installed command', () => {
     const demo = runCli(['demo']);
     expect(demo.code, demo.stderr).toBe(0);
     expect(demo.stdout).toContain('mcp-sync demo');
+    expect(demo.stdout).toMatch(/remote\s+http\s+ready\s+legacy 2025-11-25/);
+    expect(demo.stdout).toMatch(/modern\s+http\s+ready\s+modern 2026-07-28/);
+    expect(demo.stdout).toContain('"no session to lose"');
     expect(existsSync(join(packaged, 'dist', 'examples'))).toBe(false);
     const outside = runCli(['demo', '--help'], { script: join(packaged, 'bin', 'mcp-sync.js') });
     expect(outside.stdout).toContain('needs a checkout of the repository');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { json, runCli, useCliFixtures, writeConfig } from '../helpers/cli.js';
+import { modernStdioCommand, stdioFixtureCommand } from '../helpers/servers.js';
 
 /**
  * The real `mcp-sync` binary (bin/mcp-sync.js → dist/src/cli/main.js) in a child process, against a
@@ -35,11 +36,30 @@ describe('listing commands', () => {
   it('status: a table of every server and its session, or JSON naming the config used', () => {
     const table = run('status');
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout).toMatch(/^local\s+stdio\s+ready\s+\d+\s+1$/m);
-    expect(table.stdout).toMatch(/^web\s+http\s+ready\s+\d+\s+1$/m);
+    expect(table.stdout).toMatch(/^SERVER\s+TRANSPORT\s+STATE\s+ERA\s+TOOLS\s+SESSION/);
+    expect(table.stdout).toMatch(/^local\s+stdio\s+ready\s+legacy 2025-11-25\s+\d+\s+1$/m);
+    expect(table.stdout).toMatch(/^web\s+http\s+ready\s+legacy 2025-11-25\s+\d+\s+1$/m);
     const status = json<{ config: { source: string; path: string }; servers: { name: string; state: string }[] }>(run('status', '--json'));
     expect(status.config).toEqual({ path: fixtures.config(), source: '--config' });
     expect(status.servers.map((s) => `${s.name}:${s.state}`)).toEqual(['local:ready', 'web:ready']);
+  });
+});
+
+describe('a 2026-07-28 server next to 2025 ones', () => {
+  it('status shows each server’s era; tools and call work the same', () => {
+    const config = writeConfig({ old: stdioFixtureCommand('old'), new: modernStdioCommand({ name: 'new' }) });
+    const table = runCli(['status', '--config', config]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^old\s+stdio\s+ready\s+legacy 2025-11-25\s+\d+\s+1$/m);
+    expect(table.stdout).toMatch(/^new\s+stdio\s+ready\s+modern 2026-07-28\s+\d+\s+1$/m);
+    expect(runCli(['call', 'new', 'echo', '{"text":"from 2026"}', '--config', config])).toMatchObject({ code: 0, stdout: 'from 2026\n' });
+    const status = json<{ servers: { name: string; era: string; protocolVersion: string }[] }>(
+      runCli(['status', '--json', '--config', config]),
+    );
+    expect(status.servers.map((s) => [s.name, s.era, s.protocolVersion])).toEqual([
+      ['old', 'legacy', '2025-11-25'],
+      ['new', 'modern', '2026-07-28'],
+    ]);
   });
 });
 

@@ -16,6 +16,7 @@ import {
 import { ErrorCode, McpSyncError } from '../../src/shared/errors.js';
 import { TooLargeError } from '../transport/guarded-fetch.js';
 import { InsufficientScopeError } from '../auth/oauth-challenge.js';
+import { handlerAdvice } from '../session/client-handlers.js';
 import { AnswerLostError, NotSentError, NotSerializableError, localFailureOf } from '../transport/transport-errors.js';
 
 /** Why a request was aborted by us: the caller's deadline passed, another thread interrupted,
@@ -85,6 +86,20 @@ export interface FailureContext {
   aborted?: AbortReason | undefined;
   /** The request carried an `Mcp-Session-Id` (so a 404 means the session was forgotten). @default true */
   hasSessionId?: boolean;
+  /** A connect attempt (not a request on an established connection). @default false */
+  connecting?: boolean;
+}
+
+/** JSON-RPC code of "Unsupported protocol version" (2026-07-28; 1.x servers answer 400 without it). */
+const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+
+/**
+ * Why a SESSION_EXPIRED failure happened: the server forgot the session (`expired`), or it no
+ * longer speaks the protocol version the connection agreed on (`protocol`: upgraded, or rolled
+ * back), so the era must be negotiated afresh. Either way the request was refused unrun.
+ */
+export function expiryCause(failure: McpSyncError): 'expired' | 'protocol' {
+  return failure.data?.['reason'] === 'protocol' ? 'protocol' : 'expired';
 }
 
 /**
@@ -95,7 +110,7 @@ export interface FailureContext {
  */
 export function classify(error: unknown, server: string, context: FailureContext | AbortReason = {}): McpSyncError {
   if (error instanceof McpSyncError) return error;
-  const { aborted, hasSessionId = true } = typeof context === 'string' ? { aborted: context } : context;
+  const { aborted, hasSessionId = true, connecting = false } = typeof context === 'string' ? { aborted: context } : context;
   if (aborted === 'interrupt') return new McpSyncError(ErrorCode.INTERRUPTED, 'MCP call interrupted', { server }, { cause: error });
   if (aborted === 'close') return new McpSyncError(ErrorCode.CLOSED, `MCP server '${server}' was closed`, { server }, { cause: error });
   const message = error instanceof Error ? rpcMessage(error.message) : String(error);
@@ -103,6 +118,15 @@ export function classify(error: unknown, server: string, context: FailureContext
   if (aborted === 'lost') return outcomeUncertain(server, error);
   const local = byTransport(error, server) ?? localFailure(error, server);
   if (local !== undefined) return local;
+  const refusal = ProtocolError.isInstance(error) ? { code: error.code, message } : rpcErrorIn(error);
+  if (!connecting && refusal?.code === UNSUPPORTED_PROTOCOL_VERSION) {
+    return new McpSyncError(
+      ErrorCode.SESSION_EXPIRED,
+      `MCP server '${server}' no longer speaks the protocol version this connection agreed on (${refusal.message}); negotiating again`,
+      { server, reason: 'protocol', rpcCode: refusal.code },
+      { cause: error },
+    );
+  }
   if (isSessionExpired(error, hasSessionId)) {
     return new McpSyncError(ErrorCode.SESSION_EXPIRED, `MCP server '${server}' lost our session: ${message}`, { server }, { cause: error });
   }
@@ -115,20 +139,42 @@ export function classify(error: unknown, server: string, context: FailureContext
   }
   if (SdkError.isInstance(error) && !SdkHttpError.isInstance(error)) return bySdk(error, server, message);
   if (ProtocolError.isInstance(error)) {
+    // A 2026 server needs a capability we did not declare (sampling, elicitation, roots): say how.
+    const missing = error.code === MISSING_CLIENT_CAPABILITY ? Object.keys(requiredCapabilities(error)) : [];
     return new McpSyncError(
       ErrorCode.RPC_ERROR,
-      `MCP server '${server}': ${message} (JSON-RPC error ${error.code})`,
+      `MCP server '${server}': ${message} (JSON-RPC error ${error.code})${handlerAdvice(missing)}`,
       { server, rpcCode: error.code },
       { cause: error },
     );
   }
 
   const status = httpStatusOf(error);
+  // A 4xx that carries a JSON-RPC error (a 2026 server answers an unknown method with 404 and
+  // -32601) is the server's answer, refusing the request: said as such.
+  const answer = status !== undefined && status < 500 ? rpcErrorIn(error) : undefined;
+  if (answer !== undefined) {
+    return new McpSyncError(
+      ErrorCode.RPC_ERROR,
+      `MCP server '${server}': ${answer.message} (JSON-RPC error ${answer.code}, HTTP ${status})`,
+      { server, rpcCode: answer.code, httpStatus: status },
+      { cause: error },
+    );
+  }
   if (status !== undefined) return httpFailure(server, status, message, error);
   if (message === 'Not connected') {
     return new McpSyncError(ErrorCode.NOT_CONNECTED, `MCP server '${server}' is not connected`, { server }, { cause: error });
   }
   return transportError(server, error);
+}
+
+/** JSON-RPC code of a 2026 server's "the request's client capabilities lack …" (SEP-2322). */
+const MISSING_CLIENT_CAPABILITY = -32021;
+
+function requiredCapabilities(error: ProtocolError): Record<string, unknown> {
+  const data = error.data as { requiredCapabilities?: unknown } | undefined;
+  const required = data?.requiredCapabilities;
+  return typeof required === 'object' && required !== null ? (required as Record<string, unknown>) : {};
 }
 
 /** The SDK's own failures (no server answer behind them), by their code. */
@@ -147,7 +193,12 @@ function bySdk(error: SdkError, server: string, message: string): McpSyncError {
     default:
       // A result the client cannot use, a method the server's era has not, an input request
       // without a handler, too many pages: the exchange happened, and this is what it came to.
-      return new McpSyncError(ErrorCode.RPC_ERROR, `MCP server '${server}': ${message}`, { server, sdkCode: error.code }, { cause: error });
+      return new McpSyncError(
+        ErrorCode.RPC_ERROR,
+        `MCP server '${server}': ${message}${error.code === SdkErrorCode.CapabilityNotSupported ? handlerAdvice(message.match(/\b[a-z]+\/[a-zA-Z]+\b/g) ?? []) : ''}`,
+        { server, sdkCode: error.code },
+        { cause: error },
+      );
   }
 }
 
@@ -196,6 +247,18 @@ function httpStatusOf(error: unknown): number | undefined {
   // The legacy SSE transport reports a failed POST as a plain Error.
   const status = error instanceof Error ? /^Error POSTing to endpoint \(HTTP (\d{3})\)/.exec(error.message)?.[1] : undefined;
   return status === undefined ? undefined : Number(status);
+}
+
+/** The JSON-RPC error in an HTTP error answer's body, if that is what the body is. */
+function rpcErrorIn(error: unknown): { code: number; message: string } | undefined {
+  if (!SdkHttpError.isInstance(error) || typeof error.data?.text !== 'string') return undefined;
+  try {
+    const body = JSON.parse(error.data.text) as { error?: { code?: unknown; message?: unknown } };
+    const { code, message } = body.error ?? {};
+    return typeof code === 'number' && typeof message === 'string' ? { code, message } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -8,6 +8,7 @@
 import type { Client, RequestOptions } from '@modelcontextprotocol/client';
 import { ErrorCode, McpSyncError, type ErrorCode as Code } from '../../src/shared/errors.js';
 import { oauthTokenVersion } from '../auth/auth.js';
+import { expiryCause } from './classify.js';
 import type { CallContext, ServerSession } from '../session/server-session.js';
 
 /** Failures that say the server is unhealthy: they count toward opening the breaker. A JSON-RPC
@@ -52,7 +53,7 @@ export async function withRecovery<T>(session: ServerSession, ctx: CallContext, 
       // The server rejected the request without running it, so one retry is safe — but only on
       // a session newer than the one that failed (never replay onto the stale one).
       const waitMs = Math.min(session.recoveryWaitMs, deadline - Date.now());
-      if (!(await session.renew('expired', generation, waitMs, ctx.signal))) throw error;
+      if (!(await session.renew(expiryCause(error), generation, waitMs, ctx.signal))) throw error;
       attemptedOn = session.generation;
       return succeed(session, await session.request(remaining(ctx, deadline), op));
     }

@@ -47,11 +47,23 @@ export function clientCapabilities(handlers: ClientHandlers): ClientCapabilities
   return capabilities;
 }
 
-const ADVICE: Record<string, string> = {
-  'sampling/createMessage': 'sampling()',
-  'elicitation/create': 'elicitation()',
-  'roots/list': 'roots()',
+/** The handler export that serves each server→client method, and the capability it declares. */
+const EXPORTS: Record<string, { export: keyof ClientHandlers; capability: string }> = {
+  'sampling/createMessage': { export: 'sampling', capability: 'sampling' },
+  'elicitation/create': { export: 'elicitation', capability: 'elicitation' },
+  'roots/list': { export: 'roots', capability: 'roots' },
 };
+
+/**
+ * How to serve what a server asked for and found no handler for: `methods` are server→client
+ * methods or client capability names (a 2026 server names the missing capabilities, -32021).
+ */
+export function handlerAdvice(methods: readonly string[]): string {
+  const wanted = Object.values(EXPORTS)
+    .filter((entry) => methods.some((method) => method === entry.capability || EXPORTS[method] === entry))
+    .map((entry) => `${entry.export}()`);
+  return wanted.length === 0 ? '' : ` — set StartOptions.handlers to a module that exports ${wanted.join(' and ')}`;
+}
 
 /** Installs the module's handlers on `client`, and a clear error for requests it cannot serve. */
 export function installClientHandlers(client: Client, handlers: ClientHandlers, server: string): void {
@@ -72,9 +84,10 @@ export function installClientHandlers(client: Client, handlers: ClientHandlers, 
       async (_request, ctx) => normaliseRoots(await roots({ server, signal: ctx.mcpReq.signal })) as never,
     );
   client.fallbackRequestHandler = async (request) => {
-    const export_ = ADVICE[request.method];
-    const how = export_ === undefined ? '' : ` — set StartOptions.handlers to a module that exports ${export_}`;
-    throw new ProtocolError(ProtocolErrorCode.MethodNotFound, `mcp-sync has no handler for '${request.method}'${how}`);
+    throw new ProtocolError(
+      ProtocolErrorCode.MethodNotFound,
+      `mcp-sync has no handler for '${request.method}'${handlerAdvice([request.method])}`,
+    );
   };
 }
 

@@ -35,6 +35,20 @@ export function connectFailure(error: unknown, config: ServerConfig, transport: 
       permanent: false,
     };
   }
+  if (
+    config.protocol === 'modern' &&
+    SdkError.isInstance(error) &&
+    error.code === SdkErrorCode.EraNegotiationFailed &&
+    error.cause === undefined
+  ) {
+    const message =
+      `MCP server '${server}' does not speak MCP 2026-07-28 (${rpcMessage(error.message)}), but its config says 'protocol: "modern"'. ` +
+      `Set 'protocol' to "auto" (or "legacy") in its config.`;
+    return {
+      error: new McpSyncError(ErrorCode.TRANSPORT_ERROR, message, { server, protocol: 'modern' }, { cause: error }),
+      permanent: true,
+    };
+  }
   // The 2026 probe runs first: what stopped it is in its cause.
   const cause =
     SdkError.isInstance(error) && error.code === SdkErrorCode.EraNegotiationFailed && error.cause !== undefined ? error.cause : error;
@@ -71,11 +85,14 @@ export function connectFailure(error: unknown, config: ServerConfig, transport: 
       permanent: true,
     };
   }
-  const failure = classify(error, server, { hasSessionId: false });
-  if (failure.code === ErrorCode.RPC_ERROR && error instanceof Error) {
+  const failure = classify(error, server, { hasSessionId: false, connecting: true });
+  if (failure.code === ErrorCode.RPC_ERROR) {
     // An error answer to initialize: the server refuses us (a protocol version it does not speak…).
-    const message = `MCP server '${server}' refused to initialize: ${rpcMessage(error.message)}`;
-    return { error: new McpSyncError(ErrorCode.RPC_ERROR, message, failure.data, { cause: error }), permanent: false };
+    const said = failure.message.replace(/^MCP server '[^']*': /, '');
+    const pinned = config.protocol === 'legacy';
+    const hint = pinned ? `. Its config says 'protocol: "legacy"': if it speaks only MCP 2026-07-28, set 'protocol' to "auto"` : '';
+    const message = `MCP server '${server}' refused to initialize: ${said}${hint}`;
+    return { error: new McpSyncError(ErrorCode.RPC_ERROR, message, failure.data, { cause: error }), permanent: pinned };
   }
   return { error: failure, permanent: false };
 }

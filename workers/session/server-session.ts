@@ -8,7 +8,7 @@ import type { Client, PriorDiscovery, RequestOptions, Tool } from '@modelcontext
 import { ErrorCode, McpSyncError } from '../../src/shared/errors.js';
 import type { RecoveryOptions, ServerConfig, ServerInfo, ServerState } from '../../src/shared/protocol.js';
 import { CircuitBreaker } from '../recovery/breaker.js';
-import { classify, type AbortReason } from '../recovery/classify.js';
+import { classify, expiryCause, type AbortReason } from '../recovery/classify.js';
 import type { ClientHandlers } from './client-handlers.js';
 import { InflightRequests } from './inflight.js';
 import { Keepalive } from './keepalive.js';
@@ -33,12 +33,13 @@ export interface CallContext {
 }
 
 /**
- * Why a reconnect was asked for: the server said it forgot the session (`expired`), the link died
+ * Why a reconnect was asked for: the server said it forgot the session (`expired`), or that it no
+ * longer speaks the protocol version agreed on (`protocol`: upgraded or rolled back), the link died
  * under requests that were written (`lost`: they cannot be answered any more), or the server
  * cannot be reached at all (`unreachable`: requests in flight fail by themselves, certain of what
  * they were — a refused one was never sent — so they are left to do so).
  */
-export type ReconnectCause = 'expired' | 'lost' | 'unreachable';
+export type ReconnectCause = 'expired' | 'protocol' | 'lost' | 'unreachable';
 
 /** One line per recovery event, for the hub's log (never carries credentials). */
 export type RecoveryLog = (server: string, event: string) => void;
@@ -51,6 +52,14 @@ export interface SessionHooks {
   /** The server's tool list changed (list_changed, re-listed). */
   toolsChanged(server: string): void;
 }
+
+/** The event log's line for each cause of a reconnect. */
+const RECONNECT_EVENTS: Record<ReconnectCause, string> = {
+  expired: 'session expired; re-initialising',
+  protocol: 'protocol version refused; negotiating again',
+  lost: 'connection lost; reconnecting',
+  unreachable: 'unreachable; reconnecting',
+};
 
 export class ServerSession {
   readonly config: ServerConfig;
@@ -263,24 +272,18 @@ export class ServerSession {
 
   async #reconnectLoop(cause: ReconnectCause): Promise<void> {
     this.#budget.beginOutage();
-    // After an outage the server may come back upgraded: its era is asked afresh. A session
-    // expiry is the same server forgetting us: its verdict stands.
+    // After an outage the server may come back upgraded, and a refused version says it was: its
+    // era is asked afresh. A session expiry is the same server forgetting us: its verdict stands.
     if (cause !== 'expired') this.#verdict = undefined;
     // A server found unreachable has failed an attempt already: nobody waits for this reconnect.
     this.#outageFailing = cause === 'unreachable';
-    this.#hooks.log(
-      this.name,
-      cause === 'expired'
-        ? 'session expired; re-initialising'
-        : cause === 'lost'
-          ? 'connection lost; reconnecting'
-          : 'unreachable; reconnecting',
-    );
+    this.#hooks.log(this.name, RECONNECT_EVENTS[cause]);
     this.#dropClient(cause);
     this.#shared.set('reconnecting');
-    let free = cause === 'expired';
+    // The server answered (it forgot us, or refused our version): it is alive.
+    let free = cause === 'expired' || cause === 'protocol';
     while (!this.#closing.signal.aborted) {
-      // A session expiry proves the server alive: its first re-initialisation is free and immediate.
+      // A server that answered is alive: its first re-initialisation is free and immediate.
       if (!free && !(await this.#budget.next(this.#closing.signal))) break;
       free = false;
       if (await this.#tryOpen(Date.now() + this.config.connectTimeoutMs)) {
@@ -429,7 +432,7 @@ export class ServerSession {
     }
     this.#hooks.log(this.name, `${what} failed (${failure.code})`);
     const unreachable = failure.code === ErrorCode.NOT_CONNECTED && failure.data?.['sent'] === false;
-    this.reconnect(failure.code === ErrorCode.SESSION_EXPIRED ? 'expired' : unreachable ? 'unreachable' : 'lost', generation);
+    this.reconnect(failure.code === ErrorCode.SESSION_EXPIRED ? expiryCause(failure) : unreachable ? 'unreachable' : 'lost', generation);
   }
 
   /** A failed or parked server tries again every `parkedProbeMs`, and comes back when it can. */
