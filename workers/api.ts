@@ -13,7 +13,8 @@ import { rpcMessage } from './recovery/classify.js';
 import { withRecovery } from './recovery/with-recovery.js';
 import { childSignal } from './session/signals.js';
 import type { ServerLog } from './logs/server-log.js';
-import { ServerSession, type CallContext, type SessionHooks } from './session/server-session.js';
+import type { CallContext } from './session/inflight.js';
+import { ServerSession, type SessionHooks } from './session/server-session.js';
 
 /** How long `close()` waits for all servers together before giving up on the stragglers. */
 export const CLOSE_TIMEOUT_MS = 5_000;

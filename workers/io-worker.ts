@@ -23,7 +23,7 @@ import type { HubApi } from './api.js';
 import { OPS, type Op } from '../src/shared/operations.js';
 import { useChildGuard } from './transport/child-guard.js';
 import type { ServerLog } from './logs/server-log.js';
-import type { CallContext } from './session/server-session.js';
+import type { CallContext } from './session/inflight.js';
 
 const init = workerData as WorkerInit;
 const hubState = new Int32Array(init.hubState);

@@ -26,6 +26,9 @@ const META = {
   clientCapabilities: 'io.modelcontextprotocol/clientCapabilities',
 };
 
+/** What a call to a server that was just killed fails with. */
+const OUTAGE: string[] = [ErrorCode.NOT_CONNECTED, ErrorCode.OUTCOME_UNCERTAIN];
+
 const hubs: McpHub[] = [];
 const servers: { stop(): Promise<void> }[] = [];
 
@@ -260,7 +263,8 @@ describe('the era verdict, cached per server', () => {
 
     // An outage we saw: the server may come back upgraded, so its era is asked afresh.
     await legacy.kill();
-    expect(catchError(() => hub.callTool('web', 'echo', { text: 'down' })).code).toBe(ErrorCode.NOT_CONNECTED);
+    // Refused (NOT_CONNECTED), or written on a kept-alive socket the kill reset (OUTCOME_UNCERTAIN).
+    expect(OUTAGE).toContain(catchError(() => hub.callTool('web', 'echo', { text: 'down' })).code);
     await legacy.restart();
     expect(hub.waitForReady('web', { timeoutMs: 30_000 })).toBe('ready');
     expect(await legacy.stats()).toMatchObject({ initializes: 1, discoverProbes: 1 });
@@ -285,7 +289,7 @@ describe('the era verdict, cached per server', () => {
     const hub = start({ web: { url: modern.url } });
     expect(firstText(hub.callTool('web', 'echo', { text: 'before' }))).toBe('before');
     await modern.kill();
-    expect(catchError(() => hub.callTool('web', 'echo', { text: 'down' })).code).toBe(ErrorCode.NOT_CONNECTED);
+    expect(OUTAGE).toContain(catchError(() => hub.callTool('web', 'echo', { text: 'down' })).code);
     await modern.restart();
     expect(hub.waitForReady('web', { timeoutMs: 30_000 })).toBe('ready');
     expect(firstText(hub.callTool('web', 'echo', { text: 'after' }))).toBe('after');

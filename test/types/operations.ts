@@ -7,7 +7,7 @@ import type { AsyncMcpHub } from '../../src/bridge/async-hub.js';
 import type { McpHub } from '../../src/bridge/hub.js';
 import type { AsyncClientOf, Operations, SyncClientOf, WorkerApiOf } from '../../src/shared/operations.js';
 import type { HubApi } from '../../workers/api.js';
-import type { CallContext } from '../../workers/session/server-session.js';
+import type { CallContext } from '../../workers/session/inflight.js';
 
 declare const hub: McpHub;
 declare const asyncHub: AsyncMcpHub;

@@ -9,7 +9,8 @@ import type { Client, RequestOptions } from '@modelcontextprotocol/client';
 import { ErrorCode, McpSyncError, type ErrorCode as Code } from '../../src/shared/errors.js';
 import { oauthTokenVersion } from '../auth/auth.js';
 import { expiryCause } from './classify.js';
-import type { CallContext, ServerSession } from '../session/server-session.js';
+import type { CallContext } from '../session/inflight.js';
+import type { ServerSession } from '../session/server-session.js';
 
 /** Failures that say the server is unhealthy: they count toward opening the breaker. A JSON-RPC
  * error or an isError result is the server answering, and an interrupt says nothing about it. */

@@ -8,6 +8,17 @@
 import type { Client } from '@modelcontextprotocol/client';
 import type { AbortReason } from '../recovery/classify.js';
 
+/** What one request needs from the dispatcher: its abort signal and its deadline. */
+export interface CallContext {
+  /**
+   * The request's own controller (one per request, made by the dispatcher): the caller's cancel,
+   * a close, or a dead link aborts it; `signal.reason` is an {@link AbortReason}.
+   */
+  controller: AbortController;
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
 export class InflightRequests {
   readonly #requests = new Map<AbortController, Client>();
   readonly #retired = new Set<Client>();

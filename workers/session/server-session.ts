@@ -8,38 +8,19 @@ import type { Client, PriorDiscovery, RequestOptions, Tool } from '@modelcontext
 import { ErrorCode, McpSyncError } from '../../src/shared/errors.js';
 import type { RecoveryOptions, ServerConfig, ServerInfo, ServerState } from '../../src/shared/protocol.js';
 import { CircuitBreaker } from '../recovery/breaker.js';
-import { classify, expiryCause, type AbortReason } from '../recovery/classify.js';
+import { classify, type AbortReason } from '../recovery/classify.js';
 import type { ClientHandlers } from './client-handlers.js';
-import { InflightRequests } from './inflight.js';
-import { Keepalive } from './keepalive.js';
-import { probe, type ProbeMemory } from './probe.js';
-import { ReconnectBudget } from './reconnect-budget.js';
+import { InflightRequests, type CallContext } from './inflight.js';
+import { Liveness, type LivenessHost } from './liveness.js';
+import { answered, RECONNECT_EVENTS, ReconnectBudget, type ReconnectCause } from './reconnect-budget.js';
+
+export type { ReconnectCause } from './reconnect-budget.js';
 import { notConnectedError, serverInfo } from './session-report.js';
 import { SessionState } from './session-state.js';
 import { childSignal, sleep } from './signals.js';
 import type { ServerLog } from '../logs/server-log.js';
 import { openClient } from './open-client.js';
 import { ToolCatalog } from './tool-catalog.js';
-
-/** What one request needs from the dispatcher: its abort signal and its deadline. */
-export interface CallContext {
-  /**
-   * The request's own controller (one per request, made by the dispatcher): the caller's cancel,
-   * a close, or a dead link aborts it; `signal.reason` is an {@link AbortReason}.
-   */
-  controller: AbortController;
-  signal: AbortSignal;
-  timeoutMs: number;
-}
-
-/**
- * Why a reconnect was asked for: the server said it forgot the session (`expired`), or that it no
- * longer speaks the protocol version agreed on (`protocol`: upgraded or rolled back), the link died
- * under requests that were written (`lost`: they cannot be answered any more), or the server
- * cannot be reached at all (`unreachable`: requests in flight fail by themselves, certain of what
- * they were — a refused one was never sent — so they are left to do so).
- */
-export type ReconnectCause = 'expired' | 'protocol' | 'lost' | 'unreachable';
 
 /** One line per recovery event, for the hub's log (never carries credentials). */
 export type RecoveryLog = (server: string, event: string) => void;
@@ -52,14 +33,6 @@ export interface SessionHooks {
   /** The server's tool list changed (list_changed, re-listed). */
   toolsChanged(server: string): void;
 }
-
-/** The event log's line for each cause of a reconnect. */
-const RECONNECT_EVENTS: Record<ReconnectCause, string> = {
-  expired: 'session expired; re-initialising',
-  protocol: 'protocol version refused; negotiating again',
-  lost: 'connection lost; reconnecting',
-  unreachable: 'unreachable; reconnecting',
-};
 
 export class ServerSession {
   readonly config: ServerConfig;
@@ -90,9 +63,7 @@ export class ServerSession {
   readonly #budget: ReconnectBudget;
   /** The parked/failed server's next connect probe. */
   #timer: NodeJS.Timeout | undefined;
-  readonly #keepalive: Keepalive;
-  readonly #probeMemory: ProbeMemory = { pingUnsupported: false };
-  #healthCheck: Promise<void> | undefined;
+  readonly #liveness: Liveness;
   readonly #inflight = new InflightRequests();
 
   constructor(
@@ -105,7 +76,7 @@ export class ServerSession {
   ) {
     this.config = config;
     this.#shared = new SessionState(hubState, index);
-    this.#keepalive = new Keepalive(config.keepaliveIntervalMs);
+    this.#liveness = new Liveness(this.#livenessHost(), config.keepaliveIntervalMs, recovery.keepaliveTimeoutMs);
     this.#log = log;
     this.#recovery = recovery;
     this.#hooks = hooks;
@@ -177,7 +148,7 @@ export class ServerSession {
     this.#inflight.track(ctx.controller, client);
     try {
       const result = await fn(client, { signal: ctx.signal, timeout: ctx.timeoutMs, maxTotalTimeout: ctx.timeoutMs });
-      this.#keepalive.touch();
+      this.#liveness.touch();
       return result;
     } catch (error) {
       const aborted = ctx.signal.aborted ? (ctx.signal.reason as AbortReason) : undefined;
@@ -224,17 +195,10 @@ export class ServerSession {
 
   /**
    * After a call timed out or broke, checks the session in the background (one at a time): a
-   * failed ping means the link is dead — in-flight calls end as OUTCOME_UNCERTAIN and it reconnects.
+   * failed probe means the link is dead — in-flight calls end as OUTCOME_UNCERTAIN and it reconnects.
    */
   checkHealth(): void {
-    if (this.state !== 'ready' || this.#healthCheck !== undefined) return;
-    const generation = this.generation;
-    this.#healthCheck = this.#probe()
-      .then(
-        () => undefined,
-        (error: unknown) => this.#onProbeFailed(error, generation, 'health check'),
-      )
-      .finally(() => (this.#healthCheck = undefined));
+    this.#liveness.check();
   }
 
   /** True once a reconnect attempt of the current outage has failed: no session is imminent. */
@@ -259,7 +223,7 @@ export class ServerSession {
   async close(): Promise<void> {
     this.#closing.abort('close');
     clearTimeout(this.#timer);
-    this.#keepalive.stop();
+    this.#liveness.stop();
     const client = this.#client;
     this.#client = undefined;
     this.#shared.set('closed');
@@ -280,8 +244,7 @@ export class ServerSession {
     this.#hooks.log(this.name, RECONNECT_EVENTS[cause]);
     this.#dropClient(cause);
     this.#shared.set('reconnecting');
-    // The server answered (it forgot us, or refused our version): it is alive.
-    let free = cause === 'expired' || cause === 'protocol';
+    let free = answered(cause);
     while (!this.#closing.signal.aborted) {
       // A server that answered is alive: its first re-initialisation is free and immediate.
       if (!free && !(await this.#budget.next(this.#closing.signal))) break;
@@ -365,9 +328,9 @@ export class ServerSession {
     this.#client = client;
     this.#error = undefined;
     this.#budget.ready();
-    this.#keepalive.touch();
+    this.#liveness.touch();
     this.#shared.set('ready', true);
-    this.#keepalive.start(() => this.#keepaliveProbe());
+    this.#liveness.start();
     // A server that connected late, or came back with other tools: registries must hear of it.
     if (this.#catalog.fingerprint !== before) this.#hooks.toolsChanged(this.name);
   }
@@ -385,7 +348,7 @@ export class ServerSession {
   #dropClient(cause: ReconnectCause): void {
     const client = this.#client;
     this.#client = undefined;
-    this.#keepalive.stop();
+    this.#liveness.stop();
     if (client === undefined) return;
     client.onclose = undefined;
     client.onerror = undefined;
@@ -393,46 +356,19 @@ export class ServerSession {
     else this.#inflight.retire(client);
   }
 
-  /** One keepalive round: true to keep going, false once the session is being replaced. */
-  async #keepaliveProbe(): Promise<boolean> {
-    if (this.state !== 'ready') return false;
-    if (this.#inflight.busyOn(this.#client)) return true; // calls in flight: the session is in use
-    const generation = this.generation;
-    try {
-      await this.#probe();
-      return true;
-    } catch (error) {
-      this.#onProbeFailed(error, generation, 'keepalive');
-      return false;
-    }
-  }
-
-  /** One liveness probe of the current session (see probe.ts); traffic resets the keepalive clock. */
-  async #probe(): Promise<void> {
-    const client = this.#client;
-    if (client === undefined) throw this.notConnected();
-    const own = childSignal(this.#closing.signal);
-    try {
-      await probe(client, { timeout: this.#recovery.keepaliveTimeoutMs, signal: own.controller.signal }, this.#probeMemory);
-      this.#keepalive.touch();
-    } finally {
-      own.dispose();
-    }
-  }
-
-  #onProbeFailed(error: unknown, generation: number, what: string): void {
-    if (generation !== this.generation || this.state !== 'ready') return;
-    const failure = classify(error, this.name);
-    if (failure.code === ErrorCode.CLOSED) return;
-    // A server busy with a long call may not answer a ping in time: that is no proof the link is
-    // dead, and reconnecting would cut those calls off. Keep the session; keepalive tries again.
-    if (failure.code === ErrorCode.TIMEOUT && this.#inflight.busyOn(this.#client)) {
-      this.#keepalive.start(() => this.#keepaliveProbe());
-      return;
-    }
-    this.#hooks.log(this.name, `${what} failed (${failure.code})`);
-    const unreachable = failure.code === ErrorCode.NOT_CONNECTED && failure.data?.['sent'] === false;
-    this.reconnect(failure.code === ErrorCode.SESSION_EXPIRED ? expiryCause(failure) : unreachable ? 'unreachable' : 'lost', generation);
+  /** What liveness sees of this session. */
+  #livenessHost(): LivenessHost {
+    return {
+      state: () => this.state,
+      generation: () => this.generation,
+      client: () => this.#client,
+      name: this.name,
+      closing: this.#closing.signal,
+      busy: (client) => this.#inflight.busyOn(client),
+      reconnect: (cause, generation) => this.reconnect(cause, generation),
+      notConnected: () => this.notConnected(),
+      log: (event) => this.#hooks.log(this.name, event),
+    };
   }
 
   /** A failed or parked server tries again every `parkedProbeMs`, and comes back when it can. */
