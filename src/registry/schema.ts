@@ -27,6 +27,13 @@ const SCHEMA_SINGLE = new Set([
 ]);
 /** Keywords whose value is an array of schemas (`items` is here too in its draft-07 tuple form). */
 const SCHEMA_ARRAYS = new Set(['anyOf', 'oneOf', 'allOf', 'prefixItems', 'items']);
+/**
+ * Keywords whose subschemas apply to the same instance as their parent (in-place applicators):
+ * their `required` names the parent's properties and an `if` without `type` matches any
+ * instance, so they are never given a `type` nor have `required` pruned — that would change
+ * what the schema accepts.
+ */
+const IN_PLACE = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentSchemas']);
 /** The union keywords themselves: every other keyword of a collapsed union moves onto its surviving branch. */
 const NULLABLE_SKIP = new Set(['anyOf', 'oneOf']);
 
@@ -38,7 +45,12 @@ const NULLABLE_SKIP = new Set(['anyOf', 'oneOf']);
  *   the union's own keywords (`description`, `default`, …; `default` is dropped beside `$ref`);
  * - a missing or null `type` on a node with `properties` or `required` → `"object"`;
  * - every object node gets `properties`; `required` is pruned to names in `properties` (and
- *   removed when none remain); an array node without `items` gets `items: {}`.
+ *   removed when none remain); an array node without `items` gets `items: {}`;
+ * - but subschemas of in-place applicators (`allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`,
+ *   `dependentSchemas`) keep their `required` and get no `type`: JSON Schema 2020-12 conditionals
+ *   and compositions mean what they meant.
+ * `$ref`s are never resolved — one naming a URL is kept as written and never fetched (SEP-2106).
+ * Every other keyword (`$schema`, `$id`, `$anchor`, `$dynamicRef`, `unevaluated*`, …) is kept.
  */
 export function normalizeInputSchema(schema: unknown): JsonObject {
   if (!isObject(schema) || Object.keys(schema).length === 0) return { type: 'object', properties: {} };
@@ -67,29 +79,33 @@ export function rewriteDefinitionsRef(ref: string): string {
   return `#/${out.join('/')}`;
 }
 
-/** Normalises one schema node (bottom-up: children first, then this node's shape). */
-function normalizeNode(node: unknown): unknown {
+/**
+ * Normalises one schema node (bottom-up: children first, then this node's shape); `inPlace` when
+ * it sits under an in-place applicator (see {@link IN_PLACE}).
+ */
+function normalizeNode(node: unknown, inPlace = false): unknown {
   if (typeof node === 'boolean') return node;
   if (!isObject(node)) return copyJson(node);
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
+    const childInPlace = IN_PLACE.has(key);
     if (SCHEMA_MAPS.has(key) && isObject(value)) {
       const map: JsonObject = {};
-      for (const [name, sub] of Object.entries(value)) setOwn(map, name, normalizeNode(sub));
+      for (const [name, sub] of Object.entries(value)) setOwn(map, name, normalizeNode(sub, childInPlace));
       // `definitions` and `$defs` on one node merge; `$defs` wins a clash (it is the modern keyword).
       const target = key === 'definitions' ? '$defs' : key;
       out[target] = target === '$defs' && isObject(out['$defs']) ? mergeDefs(key, map, out['$defs']) : map;
     } else if (SCHEMA_ARRAYS.has(key) && Array.isArray(value)) {
-      out[key] = value.map(normalizeNode);
+      out[key] = value.map((sub) => normalizeNode(sub, childInPlace));
     } else if (SCHEMA_SINGLE.has(key) && (isObject(value) || typeof value === 'boolean')) {
-      out[key] = normalizeNode(value);
+      out[key] = normalizeNode(value, childInPlace);
     } else if (key === '$ref' && typeof value === 'string') {
       out[key] = rewriteDefinitionsRef(value);
     } else {
       setOwn(out, key, copyJson(value));
     }
   }
-  return repairShape(collapseNullable(out));
+  return repairShape(collapseNullable(out), inPlace);
 }
 
 function mergeDefs(key: string, map: JsonObject, existing: JsonObject): JsonObject {
@@ -117,15 +133,18 @@ function collapseNullable(node: JsonObject): JsonObject {
   return node;
 }
 
-/** Fills a missing object `type`, ensures `properties`, prunes `required`, gives arrays `items`. */
-function repairShape(node: JsonObject): JsonObject {
+/**
+ * Fills a missing object `type`, ensures `properties`, prunes `required`, gives arrays `items` —
+ * under an in-place applicator only the last two fills (they change nothing a validator accepts).
+ */
+function repairShape(node: JsonObject, inPlace: boolean): JsonObject {
   const type = node['type'];
-  if ((type === undefined || type === null) && ('properties' in node || 'required' in node)) node['type'] = 'object';
+  if (!inPlace && (type === undefined || type === null) && ('properties' in node || 'required' in node)) node['type'] = 'object';
   if (node['type'] === 'object') {
     if (!isObject(node['properties'])) node['properties'] = {};
     const properties = node['properties'] as JsonObject;
     const required = node['required'];
-    if (Array.isArray(required)) {
+    if (!inPlace && Array.isArray(required)) {
       const valid = required.filter((name): name is string => typeof name === 'string' && Object.hasOwn(properties, name));
       if (valid.length === 0) delete node['required'];
       else if (valid.length !== required.length) node['required'] = valid;

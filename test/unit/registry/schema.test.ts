@@ -50,6 +50,54 @@ describe('input schema normalisation', () => {
     expect(normalize(schema)).toEqual(schema);
   });
 
+  it('keeps a JSON Schema 2020-12 schema keyword for keyword (SEP-1613, SEP-2106)', () => {
+    // The shape of the conformance suite's json_schema_2020_12_tool, plus the other 2020-12 keywords.
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: 'urn:example:order',
+      type: 'object',
+      $defs: {
+        address: { $anchor: 'address', type: 'object', properties: { street: { type: 'string' } }, required: ['street'] },
+        node: { $dynamicAnchor: 'node', type: 'object', properties: { next: { $dynamicRef: '#node' } } },
+      },
+      properties: {
+        shipping: { $ref: '#/$defs/address' },
+        billing: { $ref: '#address', description: 'a $ref with siblings is legal in 2020-12' },
+        kind: { allOf: [{ anyOf: [{ type: 'string' }, { type: 'number' }] }] },
+        tags: { type: 'array', prefixItems: [{ type: 'string' }], items: false, minContains: 1, contains: { const: 'x' } },
+        extra: { type: 'object', properties: {}, unevaluatedProperties: false, dependentSchemas: { a: { required: ['b'] } } },
+      },
+      if: { properties: { kind: { const: 'gift' } } },
+      then: { required: ['billing'] },
+      else: { required: ['shipping'] },
+      dependentRequired: { billing: ['shipping'] },
+      additionalProperties: false,
+      required: ['kind'],
+    };
+    expect(normalize(schema)).toEqual(schema);
+  });
+
+  it('never resolves a $ref: one naming a network URL is kept as written, and nothing is fetched (SEP-2106)', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        user: { $ref: '#/$defs/userId' },
+        profile: { $ref: 'http://127.0.0.1:9/canary/profile-schema.json' },
+        relative: { $ref: 'other.json#/definitions/x' },
+      },
+      $defs: { userId: { type: 'string' } },
+    };
+    const fetched: unknown[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (...args: unknown[]) => void fetched.push(args)) as typeof fetch;
+    try {
+      expect(normalize(schema)).toEqual(schema);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(fetched).toEqual([]);
+  });
+
   it('rewrites definitions to $defs and #/definitions refs (hermes: test_definitions_refs_are_rewritten_to_defs)', () => {
     const schema = normalize({
       type: 'object',
@@ -267,13 +315,14 @@ describe('input schema normalisation', () => {
   it('repairs schemas under allOf, not, additionalProperties and patternProperties', () => {
     const schema = normalize({
       type: 'object',
-      properties: {},
-      allOf: [{ required: ['x'] }],
+      properties: { x: { type: 'string' } },
+      allOf: [{ required: ['x'] }, { properties: { y: { type: 'object' } } }],
       not: { type: 'object' },
       additionalProperties: { type: 'object' },
       patternProperties: { '^x': { type: 'array' } },
     });
-    expect(get(schema, 'allOf')).toEqual([{ type: 'object', properties: {} }]);
+    // An allOf branch applies to the same object: its required names the parent's properties.
+    expect(get(schema, 'allOf')).toEqual([{ required: ['x'] }, { properties: { y: { type: 'object', properties: {} } } }]);
     expect(get(schema, 'not')).toEqual({ type: 'object', properties: {} });
     expect(get(schema, 'additionalProperties')).toEqual({ type: 'object', properties: {} });
     expect(get(schema, 'patternProperties')).toEqual({ '^x': { type: 'array', items: {} } });
