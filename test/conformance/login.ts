@@ -18,12 +18,11 @@ export async function loginAsUser(config: Record<string, unknown>): Promise<void
   if (server === undefined || server.transport === 'stdio') throw new Error('login needs one HTTP server in the config');
   const started = await startLogin(server);
   if (started.status === 'authorized') return;
-  const code = await approveInBrowser(started.authorizationUrl);
-  await finishLogin(server, code);
+  await finishLogin(server, await approveInBrowser(started.authorizationUrl));
 }
 
-/** What the user's browser does: open the authorization URL and land on the redirect URL with `code`. */
-async function approveInBrowser(authorizationUrl: URL): Promise<string> {
+/** What the user's browser does: open the authorization URL and land on the redirect URL with `code` (and `iss`). */
+async function approveInBrowser(authorizationUrl: URL): Promise<{ code: string; iss: string | undefined }> {
   const response = await fetch(authorizationUrl, { redirect: 'manual' });
   await response.body?.cancel();
   const location = response.headers.get('location');
@@ -33,5 +32,5 @@ async function approveInBrowser(authorizationUrl: URL): Promise<string> {
   if (error !== null) throw new Error(`the authorization server refused: ${error} ${redirect.searchParams.get('error_description') ?? ''}`);
   const code = redirect.searchParams.get('code');
   if (code === null) throw new Error(`no code in the redirect to ${redirect.origin}${redirect.pathname}`);
-  return code;
+  return { code, iss: redirect.searchParams.get('iss') ?? undefined };
 }

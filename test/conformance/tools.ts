@@ -10,8 +10,12 @@ import { ToolInstallError, ensureNode, npmInstall } from '../../scripts/node-bin
 
 export { ToolInstallError } from '../../scripts/node-binary.js';
 
-/** The pinned conformance suite; its scenario list is what expected-failures.json is written against. */
-export const CONFORMANCE_VERSION = '0.1.16';
+/**
+ * The pinned conformance suites, each with its own expected failures (expected-failures/<version>.json):
+ * the last 2025-era release, and the newest pre-release, which adds the 2026-07-28 scenarios.
+ */
+export const CONFORMANCE_VERSIONS = ['0.1.16', '0.2.0-alpha.12'] as const;
+export type ConformanceVersion = (typeof CONFORMANCE_VERSIONS)[number];
 /** The Node major the CLI requires. */
 const NODE_MAJOR = 22;
 
@@ -23,19 +27,17 @@ export interface Tools {
   cli: string;
 }
 
-/** Installs whatever of Node 22 and the CLI is missing under `<root>/.tools/`, and returns their paths. */
-export function ensureTools(root: string): Tools {
-  const cliPrefix = join(root, '.tools', 'conformance');
+/** Installs whatever of Node 22 and the CLI `version` is missing under `<root>/.tools/`, and returns their paths. */
+export function ensureTools(root: string, version: ConformanceVersion): Tools {
+  const cliPrefix = join(root, '.tools', 'conformance', version);
   const tools: Tools = {
     node22: ensureNode(root, NODE_MAJOR),
     cli: join(cliPrefix, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js'),
   };
-  if (cliVersion(cliPrefix) !== CONFORMANCE_VERSION || !existsSync(tools.cli)) {
-    npmInstall(cliPrefix, `@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}`);
-    if (cliVersion(cliPrefix) !== CONFORMANCE_VERSION || !existsSync(tools.cli)) {
-      throw new ToolInstallError(
-        `@modelcontextprotocol/conformance@${CONFORMANCE_VERSION} is still missing from ${cliPrefix} after npm install`,
-      );
+  if (cliVersion(cliPrefix) !== version || !existsSync(tools.cli)) {
+    npmInstall(cliPrefix, `@modelcontextprotocol/conformance@${version}`);
+    if (cliVersion(cliPrefix) !== version || !existsSync(tools.cli)) {
+      throw new ToolInstallError(`@modelcontextprotocol/conformance@${version} is still missing from ${cliPrefix} after npm install`);
     }
   }
   return tools;

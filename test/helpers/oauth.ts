@@ -44,9 +44,10 @@ export async function loginToFixture(server: OAuthFixtureServer, dir: string): P
   const started = await startLogin(config);
   if (started.status !== 'redirect') throw new Error('expected a redirect to the authorization server');
   const approval = await fetch(started.authorizationUrl, { redirect: 'manual' });
-  const code = new URL(approval.headers.get('location') ?? '').searchParams.get('code');
+  const redirect = new URL(approval.headers.get('location') ?? '');
+  const code = redirect.searchParams.get('code');
   if (code === null) throw new Error(`no code in the redirect (HTTP ${approval.status})`);
-  await finishLogin(config, code);
+  await finishLogin(config, { code, iss: redirect.searchParams.get('iss') ?? undefined });
   return started.authorizationUrl.searchParams.get('scope');
 }
 

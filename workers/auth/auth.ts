@@ -107,17 +107,26 @@ export async function startLogin(config: HttpServerConfig, options: StartLoginOp
   return { status: 'redirect', authorizationUrl };
 }
 
+/** What came back to the redirect URL: the authorization `code`, and the `iss` the authorization server added (RFC 9207). */
+export interface LoginRedirect {
+  code: string;
+  iss?: string | undefined;
+}
+
 /**
  * Step 2 of a login: exchanges the authorization `code` from the redirect for tokens (with the
- * verifier and discovery results step 1 saved) and stores them, ready for the worker.
- * @throws UnauthorizedError when no login was started; the SDK's OAuth errors (e.g. InvalidGrantError)
+ * verifier and discovery results step 1 saved) and stores them, ready for the worker. The
+ * redirect's `iss` must name the authorization server step 1 talked to when that server says it
+ * sends one (RFC 9207: a mix-up defence) — and must match whenever present.
+ * @throws UnauthorizedError when no login was started; IssuerMismatchError; the SDK's OAuth errors (e.g. InvalidGrantError)
  */
-export async function finishLogin(config: HttpServerConfig, code: string, options: LoginOptions = {}): Promise<void> {
+export async function finishLogin(config: HttpServerConfig, redirect: LoginRedirect, options: LoginOptions = {}): Promise<void> {
   const store = options.store ?? tokenStoreFor(config);
   const provider = createOAuthProvider(config, store, { interactive: true });
   const result = await authorize(provider, {
     serverUrl: config.url,
-    authorizationCode: code,
+    authorizationCode: redirect.code,
+    ...(redirect.iss !== undefined && { iss: redirect.iss }),
     ...(options.fetch && { fetchFn: options.fetch }),
   });
   if (result !== 'AUTHORIZED') throw new UnauthorizedError('The authorization server did not accept the authorization code');

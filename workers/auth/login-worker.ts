@@ -10,11 +10,10 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ErrorCode, McpSyncError, toWire } from '../../src/shared/errors.js';
 import type { HttpServerConfig, LoginMessage, LoginOutcome, LoginRequest } from '../../src/shared/protocol.js';
-import { DEFAULT_REDIRECT_URL, finishLogin, startLogin, tokenStoreFor } from './auth.js';
+import { DEFAULT_REDIRECT_URL, finishLogin, startLogin, tokenStoreFor, type LoginRedirect } from './auth.js';
 
-/** What came back to the redirect URL: a code, and the browser's response still to write. */
-interface Redirected {
-  code: string;
+/** What came back to the redirect URL: a code (and `iss`), and the browser's response still to write. */
+interface Redirected extends LoginRedirect {
   /** Answers the browser; resolves once the page is sent (or the browser went away). */
   respond: (ok: boolean, text: string) => Promise<void>;
 }
@@ -37,9 +36,9 @@ async function login({ config, force, timeoutMs }: Extract<LoginRequest, { op: '
     const tokenFile = tokenStoreFor(config).path;
     if (started.status === 'authorized') return { server: config.name, status: 'already-authorized', tokenFile };
     post({ type: 'url', url: started.authorizationUrl.href, redirectUrl: redirect.href });
-    const { code, respond } = await withTimeout(listener.redirected, timeoutMs, redirect);
+    const { respond, ...redirected } = await withTimeout(listener.redirected, timeoutMs, redirect);
     try {
-      await finishLogin(config, code);
+      await finishLogin(config, redirected);
     } catch (error) {
       await respond(false, `The login to MCP server '${config.name}' failed. See the terminal for details.`);
       throw error;
@@ -80,7 +79,8 @@ async function listen(redirect: URL): Promise<{ redirected: Promise<Redirected>;
     const [code, error] = [url.searchParams.get('code'), url.searchParams.get('error')];
     if (code === null && error === null) return void page(res, 400, 'The redirect carried neither a code nor an error.');
     received = true;
-    if (code !== null) return deliver({ code, respond: (ok, text) => page(res, ok ? 200 : 500, text) });
+    const iss = url.searchParams.get('iss') ?? undefined;
+    if (code !== null) return deliver({ code, iss, respond: (ok, text) => page(res, ok ? 200 : 500, text) });
     void page(res, 400, 'The authorization server refused the login. See the terminal.');
     const description = url.searchParams.get('error_description');
     deliver(

@@ -89,7 +89,7 @@ describe('input schema normalisation', () => {
     };
     const fetched: unknown[] = [];
     const realFetch = globalThis.fetch;
-    globalThis.fetch = (async (...args: unknown[]) => void fetched.push(args)) as typeof fetch;
+    globalThis.fetch = (async (...args: unknown[]) => void fetched.push(args)) as unknown as typeof fetch;
     try {
       expect(normalize(schema)).toEqual(schema);
     } finally {
