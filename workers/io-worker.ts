@@ -44,7 +44,13 @@ events.unref();
 const { loadClientHandlers } = await import('./session/client-handlers.js');
 let startError: unknown;
 const handlers = await loadClientHandlers(init.handlers).catch((error: unknown) => {
-  startError = new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot load the handlers module ${init.handlers}: ${String(error)}`);
+  // Node 20 does not run the host's --import loaders (tsx …) in worker threads; Node 22 does.
+  const loaderless =
+    (error as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION' && Number(process.versions.node.split('.')[0]) < 22;
+  const hint = loaderless
+    ? '. On Node 20 a loader given with --import (tsx …) does not reach worker threads: compile the module to JavaScript, or use Node 22 or later'
+    : '';
+  startError = new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot load the handlers module ${init.handlers}: ${String(error)}${hint}`);
   return {};
 });
 // Likewise an event log or a stderr log that cannot be opened (or must not be: see log-files.ts).

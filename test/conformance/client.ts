@@ -20,6 +20,11 @@ import { loginAsUser } from './login.js';
 
 /** The one server every scenario configures. */
 const SERVER = 'conformance';
+/**
+ * The application's handlers module for server requests (answers elicitation with only the
+ * required fields). Built JavaScript: on Node 20 the worker cannot load TypeScript through tsx.
+ */
+const HANDLERS_MODULE = new URL('../../dist/test/fixtures/client-handlers.js', import.meta.url);
 
 /** What the scenario server passes in `MCP_CONFORMANCE_CONTEXT` (fields vary by scenario). */
 interface ConformanceContext {
@@ -77,10 +82,8 @@ const toolsCall: ScenarioHandler = async (url) => {
  * which must accept it with the schema's defaults filled in.
  */
 const elicitationDefaults: ScenarioHandler = async (url) => {
-  // The application's handlers module (answers elicitation with only the required fields); the
-  // declared applyDefaults capability makes the rest come from the schema's defaults.
-  const handlers = new URL('../../dist/test/fixtures/client-handlers.js', import.meta.url);
-  const text = withHub({ url }, (hub) => textOf(listAndCall(hub, 'test_client_elicitation_defaults')), { handlers });
+  // The declared applyDefaults capability makes the fields the handler leaves out come from the schema's defaults.
+  const text = withHub({ url }, (hub) => textOf(listAndCall(hub, 'test_client_elicitation_defaults')), { handlers: HANDLERS_MODULE });
   if (!text.startsWith('Elicitation completed')) throw new Error(`elicitation did not complete: ${text}`);
 };
 
@@ -92,6 +95,79 @@ const elicitationDefaults: ScenarioHandler = async (url) => {
 const sseRetry: ScenarioHandler = async (url) => {
   const text = withHub({ url }, (hub) => textOf(listAndCall(hub, 'test_reconnection')));
   if (!text.includes('Reconnection test completed')) throw new Error(`unexpected test_reconnection result: ${text}`);
+};
+
+/**
+ * request-metadata: a 2026-07-28 server that refuses the first request (-32022) and then wants
+ * the version header and `_meta` on every request. Connect, list tools.
+ */
+const requestMetadata: ScenarioHandler = async (url) => {
+  withHub({ url }, (hub) => hub.listTools(SERVER));
+};
+
+/**
+ * sep-2322-client-request-state: multi-round-trip tool calls. The application's elicitation
+ * handler answers the embedded requests; the SDK retries each call with the answers and the
+ * server's requestState. An unrelated call in between must carry neither.
+ */
+const requestState: ScenarioHandler = async (url) => {
+  withHub(
+    { url },
+    (hub) => {
+      hub.listTools(SERVER);
+      for (const tool of ['test_mrtr_echo_state', 'test_mrtr_unrelated', 'test_mrtr_no_state']) hub.callTool(SERVER, tool, {});
+      // A 2026-07-28 result without `resultType`: the scenario wants it taken as complete (not
+      // retried); the SDK (2.4.0) refuses it as malformed, since that revision makes the field
+      // required. Either way nothing is retried, which is what the check observes.
+      try {
+        hub.callTool(SERVER, 'test_mrtr_no_result_type', {});
+      } catch (error) {
+        if (!(error instanceof McpSyncError && error.code === ErrorCode.RPC_ERROR && /resultType/.test(error.message))) throw error;
+      }
+    },
+    { handlers: HANDLERS_MODULE },
+  );
+};
+
+/** http-standard-headers: every kind of request, so each carries its Mcp-Method (and Mcp-Name). */
+const standardHeaders: ScenarioHandler = async (url) => {
+  withHub({ url }, (hub) => {
+    for (const tool of hub.listTools(SERVER)) hub.callTool(SERVER, tool.name, {});
+    for (const resource of hub.listResources(SERVER)) hub.readResource(SERVER, resource.uri);
+    for (const prompt of hub.listPrompts(SERVER)) hub.getPrompt(SERVER, prompt.name, {});
+  });
+};
+
+/** http-custom-headers: the context's tool calls; parameters marked `x-mcp-header` go out as `Mcp-Param-*` headers too. */
+const customHeaders: ScenarioHandler = async (url, context) => {
+  const calls = (context['toolCalls'] ?? []) as { name: string; arguments: Record<string, unknown> }[];
+  withHub({ url }, (hub) => {
+    hub.listTools(SERVER);
+    for (const call of calls) hub.callTool(SERVER, call.name, call.arguments);
+  });
+};
+
+/** http-invalid-tool-headers: a tool with malformed `x-mcp-header`s is left out of the list; the valid one is called. */
+const invalidToolHeaders: ScenarioHandler = async (url) => {
+  withHub({ url }, (hub) => {
+    const names = hub.listTools(SERVER).map((tool) => tool.name);
+    if (names.length !== 1) throw new Error(`expected only valid_tool to be listed, got ${names.join(', ')}`);
+    listAndCall(hub, 'valid_tool', { region: 'us-west1' });
+  });
+};
+
+/** json-schema-ref-no-deref: list tools whose schema holds a network `$ref` (never fetched). */
+const refNoDeref: ScenarioHandler = async (url) => {
+  withHub({ url }, (hub) => hub.listTools(SERVER));
+};
+
+/** json-schema-2020-12-preservation: the focal tool's schema, as the client holds it, echoed back to the server. */
+const schemaPreservation: ScenarioHandler = async (url) => {
+  withHub({ url }, (hub) => {
+    const focal = hub.listTools(SERVER).find((tool) => tool.name === 'json_schema_2020_12_tool');
+    if (focal === undefined) throw new Error('json_schema_2020_12_tool not listed');
+    listAndCall(hub, 'json_schema_echo', { schema: focal.inputSchema });
+  });
 };
 
 /** The client metadata document URL the conformance suite expects as a SEP-991 client id. */
@@ -163,6 +239,13 @@ const HANDLERS: Record<string, ScenarioHandler> = {
   tools_call: toolsCall,
   'elicitation-sep1034-client-defaults': elicitationDefaults,
   'sse-retry': sseRetry,
+  'request-metadata': requestMetadata,
+  'sep-2322-client-request-state': requestState,
+  'http-standard-headers': standardHeaders,
+  'http-custom-headers': customHeaders,
+  'http-invalid-tool-headers': invalidToolHeaders,
+  'json-schema-ref-no-deref': refNoDeref,
+  'json-schema-2020-12-preservation': schemaPreservation,
 };
 
 function handlerFor(scenario: string): ScenarioHandler | undefined {

@@ -65,6 +65,20 @@ describe('without a handlers module', () => {
 });
 
 describe('a handlers module that cannot be loaded', () => {
+  it('says, on Node 20, that a TypeScript module needs compiling (loaders do not reach the worker there)', () => {
+    const source = fileURLToPath(new URL('../fixtures/client-handlers.ts', import.meta.url));
+    let error: unknown;
+    try {
+      McpHub.start({ mcpServers: {} }, { eventLog: false, handlers: source }).close();
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as McpSyncError).code).toBe(ErrorCode.INVALID_ARGUMENT);
+    expect((error as McpSyncError).message).toContain('ERR_UNKNOWN_FILE_EXTENSION');
+    const node20 = Number(process.versions.node.split('.')[0]) < 22;
+    expect((error as McpSyncError).message.includes('compile the module to JavaScript, or use Node 22 or later')).toBe(node20);
+  });
+
   it('fails start() with INVALID_ARGUMENT naming the module', () => {
     let error: unknown;
     try {
