@@ -38,6 +38,8 @@ export type {
   ReadResourceResult,
   Resource,
   ResourceContents,
+  Skill,
+  SkillFile,
   Tool,
 } from './shared/types.js';
 export {

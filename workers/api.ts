@@ -4,7 +4,9 @@
  * twice. Each method takes its arguments, then the request's {@link CallContext}.
  */
 import type { CallToolResult, Client, GetPromptResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/client';
+import { SkillsClient, type Skill, type SkillFile as SdkSkillFile } from '@modelcontextprotocol/client/ext/skills';
 import { ErrorCode, McpSyncError } from '../src/shared/errors.js';
+import type { SkillFile } from '../src/shared/types.js';
 import { suggest } from '../src/shared/suggest.js';
 import type { Operations, WorkerApiOf } from '../src/shared/operations.js';
 import type { RecoveryOptions, ServerCatalog, ServerConfig, ServerInfo } from '../src/shared/protocol.js';
@@ -41,6 +43,19 @@ function unknownTool(session: ServerSession, tool: string, said: string): McpSyn
     tool,
     ...(guess !== undefined && { suggestion: guess }),
   });
+}
+
+/** A verified skill file as plain data: text as is, bytes in base64. */
+function skillFile(read: SdkSkillFile): SkillFile {
+  const { uri, mimeType, text, bytes, verified, frontmatter, body } = read;
+  return {
+    uri,
+    verified,
+    ...(mimeType !== undefined && { mimeType }),
+    ...(text !== undefined ? { text } : { blob: Buffer.from(bytes).toString('base64') }),
+    ...(frontmatter !== undefined && { frontmatter }),
+    ...(body !== undefined && { body }),
+  };
 }
 
 /**
@@ -152,6 +167,30 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
   async getPrompt(server: string, name: string, args: Record<string, string> | undefined, ctx: CallContext): Promise<GetPromptResult> {
     const params = args === undefined ? { name } : { name, arguments: args };
     return withRecovery(this.#session(server), ctx, (client, options) => client.getPrompt(params, options));
+  }
+
+  async listSkills(server: string, ctx: CallContext): Promise<Skill[]> {
+    return withRecovery(
+      this.#session(server),
+      ctx,
+      async (client, options) => (await new SkillsClient(client).list(undefined, options)).skills,
+    );
+  }
+
+  /** Finds the skill's entry (by URI or name) in the server's listing, then reads and verifies the file. */
+  async readSkill(server: string, skill: string, file: string | undefined, ctx: CallContext): Promise<SkillFile> {
+    const session = this.#session(server);
+    return withRecovery(session, ctx, async (client, options) => {
+      const skills = new SkillsClient(client);
+      const listed = (await skills.list(undefined, options)).skills;
+      const entry = listed.find((candidate) => candidate.uri === skill || candidate.frontmatter.name === skill);
+      if (entry === undefined) {
+        const names = listed.map((candidate) => `'${candidate.frontmatter.name}'`).join(', ') || 'none';
+        const message = `MCP server '${server}' lists no skill '${skill}' (its skills: ${names}; \`listSkills\` shows their URIs)`;
+        throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, message, { server, skill });
+      }
+      return skillFile(await skills.read(entry, file, options));
+    });
   }
 
   async ping(server: string, ctx: CallContext): Promise<void> {

@@ -15,7 +15,17 @@ import { clientClosedError, timeoutError } from './call-errors.js';
 import type { AsyncClient, ClientOp, OpArgs, OpResult } from '../shared/operations.js';
 import { HUB_WORKER, type CallerMessage, type HubHandle, type ReplyMessage, type ServerInfo } from '../shared/protocol.js';
 import { WorkerState } from './worker-state.js';
-import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from '../shared/types.js';
+import type {
+  CallToolResult,
+  GetPromptResult,
+  JsonObject,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  Skill,
+  SkillFile,
+  Tool,
+} from '../shared/types.js';
 
 /** Longest single wait on the worker word while calls are pending. */
 const WATCH_SLICE_MS = 1_000;
@@ -93,6 +103,14 @@ export class AsyncMcpHub implements AsyncClient {
 
   getPrompt(server: string, name: string, args?: Record<string, string>, options?: CallOptions): Promise<GetPromptResult> {
     return this.#call('getPrompt', [server, name, args], options);
+  }
+
+  listSkills(server: string, options?: CallOptions): Promise<Skill[]> {
+    return this.#call('listSkills', [server], options);
+  }
+
+  readSkill(server: string, skill: string, file?: string, options?: CallOptions): Promise<SkillFile> {
+    return this.#call('readSkill', [server, skill, file], options);
   }
 
   async ping(server: string, options?: CallOptions): Promise<void> {

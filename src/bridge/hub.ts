@@ -30,7 +30,17 @@ import { syncRegistry, type RegistrationChanges, type ToolRegistry } from '../re
 import { spawnWorker, type StartOptions } from './start.js';
 import { closedError } from './call-errors.js';
 import { WorkerState } from './worker-state.js';
-import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from '../shared/types.js';
+import type {
+  CallToolResult,
+  GetPromptResult,
+  JsonObject,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  Skill,
+  SkillFile,
+  Tool,
+} from '../shared/types.js';
 
 /** Extra time `start()` allows beyond the slowest server's connectTimeout. */
 export const START_GRACE_MS = 10_000;
@@ -210,6 +220,25 @@ export class McpHub implements SyncClient {
   /** Gets a prompt, filled with `args`. @throws McpSyncError as {@link McpHub.callTool} */
   getPrompt(server: string, name: string, args?: Record<string, string>, options?: CallOptions): GetPromptResult {
     return this.#call('getPrompt', [server, name, args], options);
+  }
+
+  /**
+   * Lists a server's skills (the `io.modelcontextprotocol/skills` extension, SEP-2640): nothing is
+   * read until {@link McpHub.readSkill} asks. Empty for a server without the extension.
+   * @throws McpSyncError as {@link McpHub.listTools}
+   */
+  listSkills(server: string, options?: CallOptions): Skill[] {
+    return this.#call('listSkills', [server], options);
+  }
+
+  /**
+   * Reads one file of a skill — `skill` is its `SKILL.md` URI or its name; `file` a path relative
+   * to the skill's root (default: the `SKILL.md` itself) — and checks it against the server's
+   * entry: listed, size, digest, and for `SKILL.md` the frontmatter.
+   * @throws McpSyncError SKILL_UNVERIFIED when a check fails (do not use the file); as {@link McpHub.callTool}
+   */
+  readSkill(server: string, skill: string, file?: string, options?: CallOptions): SkillFile {
+    return this.#call('readSkill', [server, skill, file], options);
   }
 
   /** Pings a server. @throws McpSyncError as {@link McpHub.listTools} */

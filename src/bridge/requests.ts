@@ -52,6 +52,12 @@ const CHECKS: { [O in ClientOp]: Check<O> } = {
     }
     return server;
   },
+  listSkills: ([server]) => server,
+  readSkill: ([server, skill, file]) => {
+    assertString(skill, 'skill', server);
+    if (file !== undefined) assertString(file, 'file', server);
+    return server;
+  },
   ping: ([server]) => server,
 };
 

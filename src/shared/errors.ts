@@ -47,6 +47,11 @@ export const ErrorCode = {
   OUTCOME_UNCERTAIN: 'OUTCOME_UNCERTAIN',
   /** The server's answer was larger than its `maxResponseBytes`; it was not read (the call did run). */
   RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
+  /**
+   * A skill file did not match the server's own entry for it (size, digest, frontmatter, or not
+   * listed): it must not be used. `data.reason` and `data.uri` say which check and which file.
+   */
+  SKILL_UNVERIFIED: 'SKILL_UNVERIFIED',
   /** A bug in mcp-sync or an unexpected failure; the message says what happened. */
   INTERNAL: 'INTERNAL',
 } as const;

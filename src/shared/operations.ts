@@ -6,7 +6,7 @@
  * Adding an operation here fails to compile until every one of them has it.
  */
 import type { ServerCatalog, ServerInfo } from './protocol.js';
-import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Tool } from './types.js';
+import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Skill, SkillFile, Tool } from './types.js';
 
 /** Name → `[arguments, result]` of every operation of the I/O worker. */
 // A type, not an interface: a type literal fits OperationTable's index signature.
@@ -22,6 +22,10 @@ export type Operations = {
   readResource: { args: [server: string, uri: string]; result: ReadResourceResult };
   listPrompts: { args: [server: string]; result: Prompt[] };
   getPrompt: { args: [server: string, name: string, args: Record<string, string> | undefined]; result: GetPromptResult };
+  /** The server's skills (SEP-2640), listed: nothing is read. */
+  listSkills: { args: [server: string]; result: Skill[] };
+  /** One file of a skill (`file` relative to its root; default its SKILL.md), read and verified. */
+  readSkill: { args: [server: string, skill: string, file: string | undefined]; result: SkillFile };
   ping: { args: [server: string]; result: void };
   close: { args: []; result: void };
 };
@@ -44,6 +48,8 @@ export const OPS: ReadonlySet<string> = new Set(
     readResource: true,
     listPrompts: true,
     getPrompt: true,
+    listSkills: true,
+    readSkill: true,
     ping: true,
     close: true,
   } satisfies Record<Op, true>),

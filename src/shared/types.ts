@@ -72,3 +72,31 @@ export interface GetPromptResult {
   messages: { role: 'user' | 'assistant'; content: ContentBlock }[];
   [key: string]: unknown;
 }
+
+/**
+ * A skill a server offers (the `io.modelcontextprotocol/skills` extension, SEP-2640): the URI of
+ * its `SKILL.md`, the frontmatter the server vouches for, and its files with their sizes and
+ * digests (or `"dynamic"`).
+ */
+export interface Skill {
+  uri: string;
+  frontmatter: { name: string; description: string; [key: string]: unknown };
+  resources?: unknown;
+  [key: string]: unknown;
+}
+
+/** One file of a skill, read and checked against the skill's entry. */
+export interface SkillFile {
+  /** The URI read. */
+  uri: string;
+  mimeType?: string;
+  /** The file as text, when the server sent text (always for `SKILL.md`). */
+  text?: string;
+  /** The file's bytes in base64, when the server sent a blob. */
+  blob?: string;
+  /** Size and digest were checked (false only for a `"dynamic"` skill). */
+  verified: boolean;
+  /** `SKILL.md` only: its parsed frontmatter (equal to the entry's) and the markdown after it. */
+  frontmatter?: JsonObject;
+  body?: string;
+}

@@ -170,6 +170,33 @@ const schemaPreservation: ScenarioHandler = async (url) => {
   });
 };
 
+/** sep-2640-client-no-prefetch: list the skills; read nothing until a skill is used. */
+const skillsNoPrefetch: ScenarioHandler = async (url) => {
+  withHub({ url }, (hub) => {
+    if (hub.listSkills(SERVER).length === 0) throw new Error('no skills listed');
+  });
+};
+
+/**
+ * sep-2640-client-verify-*: use the first skill as a host would: read its SKILL.md (verified
+ * against the listing), and only if it passes, the files it references. The server tampers with
+ * SKILL.md, so the read must fail SKILL_UNVERIFIED and nothing else be read.
+ */
+const skillsVerify: ScenarioHandler = async (url) => {
+  withHub({ url }, (hub) => {
+    const [skill] = hub.listSkills(SERVER);
+    if (skill === undefined) throw new Error('no skills listed');
+    try {
+      hub.readSkill(SERVER, skill.uri);
+    } catch (error) {
+      if (error instanceof McpSyncError && error.code === ErrorCode.SKILL_UNVERIFIED) return; // not used: done
+      throw error;
+    }
+    hub.readSkill(SERVER, skill.uri, 'references/FORMS.md');
+    throw new Error(`the tampered SKILL.md of ${skill.uri} passed verification`);
+  });
+};
+
 /** The client metadata document URL the conformance suite expects as a SEP-991 client id. */
 const CLIENT_METADATA_URL = 'https://conformance-test.local/client-metadata.json';
 /** Logins after the first when a call answers NEEDS_REAUTH (a step-up): one, as a user would retry once. */
@@ -246,6 +273,10 @@ const HANDLERS: Record<string, ScenarioHandler> = {
   'http-invalid-tool-headers': invalidToolHeaders,
   'json-schema-ref-no-deref': refNoDeref,
   'json-schema-2020-12-preservation': schemaPreservation,
+  'sep-2640-client-no-prefetch': skillsNoPrefetch,
+  'sep-2640-client-verify-digest': skillsVerify,
+  'sep-2640-client-verify-size': skillsVerify,
+  'sep-2640-client-verify-frontmatter': skillsVerify,
 };
 
 function handlerFor(scenario: string): ScenarioHandler | undefined {

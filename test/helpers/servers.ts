@@ -369,6 +369,8 @@ export interface ModernFixtureOptions extends StartOptions {
   bare?: boolean;
   /** Port to listen on (HTTP). @default 0 (any free port) */
   port?: number;
+  /** Serve the skill's SKILL.md altered after it was listed: longer (`size`) or changed in place (`digest`). */
+  tamperSkill?: 'size' | 'digest';
 }
 
 function modernArgs(opts: ModernFixtureOptions): string[] {
@@ -378,6 +380,7 @@ function modernArgs(opts: ModernFixtureOptions): string[] {
   if (opts.toolsTtlMs !== undefined) args.push('--tools-ttl-ms', String(opts.toolsTtlMs));
   if (opts.bare === true) args.push('--bare');
   if (opts.port !== undefined) args.push('--port', String(opts.port));
+  if (opts.tamperSkill !== undefined) args.push('--tamper-skill', opts.tamperSkill);
   return args;
 }
 

@@ -13,6 +13,7 @@ import {
   SseError,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
+import { SkillVerificationError } from '@modelcontextprotocol/client/ext/skills';
 import { ErrorCode, McpSyncError } from '../../src/shared/errors.js';
 import { TooLargeError } from '../transport/guarded-fetch.js';
 import { InsufficientScopeError } from '../auth/oauth-challenge.js';
@@ -136,6 +137,16 @@ export function classify(error: unknown, server: string, context: FailureContext
     const scope = stepUp ? error.scope : undefined;
     const data = { server, httpStatus: stepUp ? 403 : 401, needsReauth: true, ...(scope !== undefined && { scope }) };
     return new McpSyncError(ErrorCode.NEEDS_REAUTH, reauthMessage(server, scope), data, { cause: error });
+  }
+  if (error instanceof SkillVerificationError) {
+    const what = `MCP server '${server}' sent a skill file that does not match its own entry (${error.reason}: ${message}): do not use it`;
+    const data = {
+      server,
+      uri: error.uri,
+      reason: error.reason,
+      ...(error.differences.length > 0 && { differences: [...error.differences] }),
+    };
+    return new McpSyncError(ErrorCode.SKILL_UNVERIFIED, what, data, { cause: error });
   }
   if (SdkError.isInstance(error) && !SdkHttpError.isInstance(error)) return bySdk(error, server, message);
   if (ProtocolError.isInstance(error)) {
