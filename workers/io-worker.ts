@@ -24,6 +24,7 @@ import { OPS, type Op } from '../src/shared/operations.js';
 import { useChildGuard } from './transport/child-guard.js';
 import type { ServerLog } from './logs/server-log.js';
 import type { CallContext } from './session/inflight.js';
+import type { ClientHandlers } from './session/client-handlers.js';
 
 const init = workerData as WorkerInit;
 const hubState = new Int32Array(init.hubState);
@@ -42,8 +43,9 @@ const events = new BroadcastChannel(eventsChannelName(init.hubId));
 events.unref();
 // A handler module that fails to load fails start() with its error, instead of killing the worker.
 const { loadClientHandlers } = await import('./session/client-handlers.js');
+const { useIdTokenSource } = await import('./auth/grants.js');
 let startError: unknown;
-const handlers = await loadClientHandlers(init.handlers).catch((error: unknown) => {
+const handlers: ClientHandlers = await loadClientHandlers(init.handlers).catch((error: unknown) => {
   // Node 20 does not run the host's --import loaders (tsx …) in worker threads; Node 22 does.
   const loaderless =
     (error as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION' && Number(process.versions.node.split('.')[0]) < 22;
@@ -70,6 +72,7 @@ try {
     logDir: init.logDir,
   });
 }
+useIdTokenSource(handlers.idToken);
 const hooks = {
   log,
   handlers,

@@ -69,8 +69,15 @@ export interface StdioServerConfig extends ServerConfigBase {
  * login can help. A `client_credentials` client needs no login: the worker gets its own tokens.
  */
 export interface OAuthConfig {
-  /** A browser login, or machine to machine (SEP-1046: `clientId` + `clientSecret` or `privateKey`). @default "authorization_code" */
-  grantType?: 'authorization_code' | 'client_credentials';
+  /**
+   * How tokens are obtained: a browser login (`authorization_code`), or without one —
+   * `client_credentials` (SEP-1046: `clientId` + `clientSecret` or `privateKey`), `jwt_bearer`
+   * (workload identity, SEP-1933: a platform-issued JWT as `assertion` / `assertionFile`), or
+   * `enterprise_managed` (SEP-990: the user's ID token from the enterprise IdP exchanged for an
+   * ID-JAG, which `clientId` + `clientSecret` present to the MCP authorization server).
+   * @default "authorization_code"
+   */
+  grantType?: 'authorization_code' | 'client_credentials' | 'jwt_bearer' | 'enterprise_managed';
   /** A pre-registered client id. @default none: mcp-sync registers itself dynamically at login */
   clientId?: string;
   /** The secret of a confidential `clientId`. @default none (a public client, PKCE only) */
@@ -87,6 +94,26 @@ export interface OAuthConfig {
   redirectUri?: string;
   /** Where tokens are stored (one 0600 file per server, in a 0700 directory). @default ~/.mcp-sync/tokens */
   tokenDir?: string;
+  /** `jwt_bearer`: the workload's JWT, given as is. */
+  assertion?: string;
+  /** `jwt_bearer`: a file holding the workload's JWT, read at every token request (platforms rotate it). */
+  assertionFile?: string;
+  /** `enterprise_managed`: the user's ID token from the enterprise IdP, given as is. */
+  idToken?: string;
+  /** `enterprise_managed`: a file holding that ID token, read at every token request. */
+  idTokenFile?: string;
+  /** `enterprise_managed`: the IdP's token endpoint (RFC 8693 token exchange) … */
+  idpTokenEndpoint?: string;
+  /** … or its issuer URL, whose metadata names the token endpoint. */
+  idpIssuer?: string;
+  /** `enterprise_managed`: mcp-sync's client id (and secret, if confidential) at the IdP. */
+  idpClientId?: string;
+  idpClientSecret?: string;
+  /**
+   * Bind tokens to a key of this client (DPoP, RFC 9449 / SEP-1932) when the authorization server
+   * supports it; `false` never does. @default true
+   */
+  dpop?: boolean;
 }
 
 /** A server reached over Streamable HTTP (`http`) or legacy HTTP+SSE (`sse`). */

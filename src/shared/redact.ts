@@ -74,7 +74,7 @@ const SECRET_ENV_NAME = /KEY|TOKEN|SECRET|PASS|CRED|AUTH|PRIVATE|COOKIE|SESSION|
 /**
  * The secret values of a configuration, for {@link registerSecretValues}: every header value but
  * the few public ones (and the token after `Bearer` / `Basic`), the values of `env` variables
- * whose names say credential, and OAuth client secrets and keys.
+ * whose names say credential, and OAuth client secrets, keys, assertions and ID tokens.
  */
 export function secretValuesOf(configs: readonly ServerConfig[]): string[] {
   const values: string[] = [];
@@ -89,7 +89,8 @@ export function secretValuesOf(configs: readonly ServerConfig[]): string[] {
       const token = /^(?:Bearer|Basic|Token)\s+(\S+)$/i.exec(value)?.[1];
       if (token !== undefined) values.push(token);
     }
-    for (const value of [config.oauth?.clientSecret, config.oauth?.privateKey]) if (value !== undefined) values.push(value);
+    const { clientSecret, privateKey, assertion, idToken, idpClientSecret } = config.oauth ?? {};
+    for (const value of [clientSecret, privateKey, assertion, idToken, idpClientSecret]) if (value !== undefined) values.push(value);
   }
   return values;
 }

@@ -203,9 +203,11 @@ const CLIENT_METADATA_URL = 'https://conformance-test.local/client-metadata.json
 const MAX_RELOGINS = 1;
 
 /**
- * The `oauth` settings an application would configure for the scenario: a machine-to-machine
- * client (client credentials, with a secret or a private key) for the SEP-1046 scenarios; else a
- * user login, with the pre-registered client from the context if there is one, or the CIMD URL.
+ * The `oauth` settings an application would configure for the scenario: a client without a login
+ * — client credentials (SEP-1046, a secret or a private key), workload identity (SEP-1933, the
+ * platform's JWT) or enterprise-managed (SEP-990, the user's ID token from the IdP) — where the
+ * context carries those credentials; else a user login, with the pre-registered client from the
+ * context if there is one, or the CIMD URL.
  */
 function oauthSettings(context: ConformanceContext, tokenDir: string): Record<string, string> {
   const settings: Record<string, string> = { tokenDir };
@@ -216,6 +218,14 @@ function oauthSettings(context: ConformanceContext, tokenDir: string): Record<st
     settings['grantType'] = 'client_credentials';
     if (privateKey !== undefined) settings['privateKey'] = privateKey;
     if (algorithm !== undefined) settings['signingAlgorithm'] = algorithm;
+  } else if (typeof context['valid_jwt'] === 'string') {
+    settings['grantType'] = 'jwt_bearer';
+    settings['assertion'] = context['valid_jwt'];
+  } else if (typeof context['idp_id_token'] === 'string') {
+    settings['grantType'] = 'enterprise_managed';
+    settings['idToken'] = context['idp_id_token'];
+    settings['idpTokenEndpoint'] = String(context['idp_token_endpoint']);
+    settings['idpClientId'] = String(context['idp_client_id']);
   } else if (clientId === undefined) {
     settings['clientMetadataUrl'] = CLIENT_METADATA_URL;
   }
@@ -236,7 +246,7 @@ const oauth: ScenarioHandler = async (url, context) => {
   try {
     const server = { url, auth: 'oauth', oauth: oauthSettings(context, tokenDir) };
     const config = { mcpServers: { [SERVER]: server } };
-    if (server.oauth['grantType'] !== 'client_credentials') await loginAsUser(config);
+    if (server.oauth['grantType'] === undefined) await loginAsUser(config);
     let hub = McpHub.start(config, { eventLog: false });
     try {
       for (let logins = 0; ; logins++) {

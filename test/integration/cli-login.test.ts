@@ -49,7 +49,7 @@ describe('mcp-sync login / logout', () => {
     expect(json(run('call', 'web', 'echo', '--json'))).toMatchObject({ error: { code: 'NEEDS_REAUTH', exitCode: 5 } });
     const status = run('status');
     expect(status.code).toBe(5);
-    expect(status.stdout).toMatch(/^web\s+http\s+failed\s+0\s+0\s+needs an OAuth login$/m);
+    expect(status.stdout).toMatch(/^web\s+http\s+failed\s+-\s+0\s+0\s+needs an OAuth login$/m);
   });
 
   it('logs in through the browser step, stores the tokens (0600), and the next call works', async () => {
@@ -61,7 +61,7 @@ describe('mcp-sync login / logout', () => {
     expect(outcome).toEqual({ server: 'web', status: 'logged-in', tokenFile: join(tokenDir, 'web.json') });
     expect(statSync(join(tokenDir, 'web.json')).mode & 0o777).toBe(0o600);
     expect(run('call', 'web', 'echo', '{"text":"with tokens"}')).toMatchObject({ code: 0, stdout: 'with tokens\n' });
-    expect(run('status').stdout).toMatch(/^web\s+http\s+ready\s+\d+\s+1$/m);
+    expect(run('status').stdout).toMatch(/^web\s+http\s+ready\s+legacy 2025-11-25\s+\d+\s+1$/m);
   });
 
   it('a second login finds the stored tokens working; --force logs in anew', async () => {

@@ -43,7 +43,7 @@ export function oauthProviderFor(config: HttpServerConfig): FileOAuthProvider | 
     known.reload();
     return known;
   }
-  const provider = createOAuthProvider(config);
+  const provider = createOAuthProvider(config, undefined, { freshDiscovery: true });
   providers.set(config, provider);
   return provider;
 }
@@ -91,7 +91,7 @@ export type LoginStart = { status: 'authorized' } | { status: 'redirect'; author
 export async function startLogin(config: HttpServerConfig, options: StartLoginOptions = {}): Promise<LoginStart> {
   const store = options.store ?? tokenStoreFor(config);
   const stepUp = options.scope ?? store.read().requiredScope;
-  const provider = createOAuthProvider(config, store, { interactive: true, skipRefresh: stepUp !== undefined });
+  const provider = createOAuthProvider(config, store, { interactive: true, skipRefresh: stepUp !== undefined, freshDiscovery: true });
   if (options.force === true) provider.forgetTokens();
   const fetchFn = options.fetch ?? fetch;
   const challenge = await probeChallenge(config, fetchFn);

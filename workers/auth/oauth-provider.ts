@@ -9,6 +9,7 @@
 import {
   UnauthorizedError,
   type AddClientAuthentication,
+  type DpopSession,
   type OAuthClientInformationMixed,
   type OAuthClientMetadata,
   type OAuthClientProvider,
@@ -16,7 +17,8 @@ import {
   type OAuthTokens,
 } from '@modelcontextprotocol/client';
 import type { HttpServerConfig } from '../../src/shared/protocol.js';
-import { clientCredentialsMetadata, clientCredentialsRequest, privateKeyJwtAuth, usesClientCredentials } from './client-credentials.js';
+import { dpopSession, newDpopKey } from './dpop.js';
+import { isMachineGrant, machineMetadata, machineTokenRequest, privateKeyJwtAuth } from './grants.js';
 import { challengeOf, InsufficientScopeError, isInsufficientScope } from './oauth-challenge.js';
 import { RefreshCoalescer } from './refresh-fetch.js';
 import { TokenStore, type StoredAuth } from './token-store.js';
@@ -42,6 +44,13 @@ export interface OAuthProviderOptions {
    * @default false
    */
   skipRefresh?: boolean;
+  /**
+   * Hands the SDK no cached discovery, so its `auth()` asks the server which authorization server
+   * it uses now: a server may move to another one (SEP-2352), and the credentials of the old one
+   * must then not be used (the SDK drops those stamped with another issuer). For the worker and the
+   * start of a login; the end of a login needs the discovery its start recorded. @default false
+   */
+  freshDiscovery?: boolean;
 }
 
 /**
@@ -54,8 +63,13 @@ export class FileOAuthProvider implements OAuthClientProvider {
   readonly #store: TokenStore;
   readonly #interactive: boolean;
   readonly #skipRefresh: boolean;
-  /** A machine-to-machine client: the SDK posts the client credentials grant, no login, no redirect. */
-  readonly #clientCredentials: boolean;
+  readonly #freshDiscovery: boolean;
+  /** A grant without a login (grants.ts): the SDK posts it itself, no redirect. */
+  readonly #machine: boolean;
+  /** The authorization server and resource the SDK's last discovery found (for an enterprise grant). */
+  #authorizationServer: string | undefined;
+  #resource: string | undefined;
+  #dpop: Promise<DpopSession> | undefined;
   readonly #refresh: RefreshCoalescer;
   #stored: StoredAuth;
   /** The worker's PKCE verifier lives in memory only: writing it could break a login in progress elsewhere. */
@@ -72,18 +86,19 @@ export class FileOAuthProvider implements OAuthClientProvider {
     this.#store = store;
     this.#interactive = options.interactive ?? false;
     this.#skipRefresh = options.skipRefresh ?? false;
+    this.#freshDiscovery = options.freshDiscovery ?? false;
     this.#stored = store.read();
     this.#refresh = new RefreshCoalescer(
       () => this.#stored.tokens,
       () => this.reload(),
     );
-    this.#clientCredentials = usesClientCredentials(config.oauth);
-    if (this.#clientCredentials && config.oauth !== undefined) this.addClientAuthentication = privateKeyJwtAuth(config.oauth);
+    this.#machine = isMachineGrant(config.oauth);
+    if (this.#machine && config.oauth !== undefined) this.addClientAuthentication = privateKeyJwtAuth(config.oauth);
   }
 
-  /** None for a client credentials client: the SDK then runs its non-interactive flow. */
+  /** None for a grant without a login: the SDK then runs its non-interactive flow. */
   get redirectUrl(): string | undefined {
-    if (this.#clientCredentials) return undefined;
+    if (this.#machine) return undefined;
     return this.#config.oauth?.redirectUri ?? DEFAULT_REDIRECT_URL;
   }
 
@@ -94,7 +109,7 @@ export class FileOAuthProvider implements OAuthClientProvider {
 
   get clientMetadata(): OAuthClientMetadata {
     const { clientSecret, scope } = this.#config.oauth ?? {};
-    if (this.#clientCredentials) return clientCredentialsMetadata(this.#config.oauth ?? {});
+    if (this.#machine) return machineMetadata(this.#config.oauth ?? {});
     return {
       client_name: 'mcp-sync',
       redirect_uris: [this.redirectUrl ?? DEFAULT_REDIRECT_URL],
@@ -150,7 +165,7 @@ export class FileOAuthProvider implements OAuthClientProvider {
   saveTokens(tokens: OAuthTokens): void {
     // A login, or a client credentials grant, asked for the scope a step-up demanded (a refresh
     // in the worker did not, and leaves the demand in place).
-    const granted = this.#interactive || this.#clientCredentials;
+    const granted = this.#interactive || this.#machine;
     this.#update(({ requiredScope, ...stored }) => ({
       ...stored,
       tokens,
@@ -175,10 +190,44 @@ export class FileOAuthProvider implements OAuthClientProvider {
     return verifier;
   }
 
-  /** The client credentials grant, asking for a step-up's scope if one is pending (else the configured one). */
-  prepareTokenRequest(scope?: string): URLSearchParams | undefined {
-    if (!this.#clientCredentials) return undefined; // the authorization code grant, built by the SDK
-    return clientCredentialsRequest(this.#stored.requiredScope ?? scope);
+  /** A grant without a login (grants.ts), asking for a step-up's scope if one is pending (else the configured one). */
+  async prepareTokenRequest(scope?: string): Promise<URLSearchParams | undefined> {
+    if (!this.#machine) return undefined; // the authorization code grant, built by the SDK
+    const context = { authorizationServer: this.#authorizationServer, resource: this.#resource, fetchFn: fetch };
+    return machineTokenRequest(this.#config, this.#stored.requiredScope ?? scope, context);
+  }
+
+  /** The issuer of the authorization server the SDK's discovery found (called by its `auth()`). */
+  saveAuthorizationServerUrl(authorizationServerUrl: string): void {
+    this.#authorizationServer = authorizationServerUrl;
+  }
+
+  /** The resource identifier the SDK's discovery found (called by its `auth()`). */
+  saveResourceUrl(resourceUrl: string): void {
+    this.#resource = resourceUrl;
+  }
+
+  /**
+   * The DPoP key (dpop.ts) when tokens are, or are about to be, bound to it: the authorization
+   * server advertises ES256 DPoP (its metadata from the last discovery), or the stored tokens are
+   * DPoP tokens. Undefined otherwise, and with `oauth.dpop: false`: Bearer tokens as before.
+   */
+  dpop(): Promise<DpopSession> | undefined {
+    if (this.#config.oauth?.dpop === false) return undefined;
+    const metadata = this.#stored.discoveryState?.authorizationServerMetadata as
+      { dpop_signing_alg_values_supported?: unknown } | undefined;
+    const algorithms = metadata?.dpop_signing_alg_values_supported;
+    const bound = this.#stored.tokens?.token_type?.toLowerCase() === 'dpop';
+    if (!bound && !(Array.isArray(algorithms) && algorithms.includes('ES256'))) return undefined;
+    this.#dpop ??= this.#dpopKey().then(dpopSession);
+    return this.#dpop;
+  }
+
+  /** The stored key, or a new one stored now (a concurrent login may have stored one first: that one wins). */
+  async #dpopKey(): Promise<NonNullable<StoredAuth['dpopKey']>> {
+    const fresh = await newDpopKey();
+    this.#update((stored) => (stored.dpopKey !== undefined ? stored : { ...stored, dpopKey: fresh }));
+    return this.#stored.dpopKey ?? fresh;
   }
 
   saveDiscoveryState(discoveryState: OAuthDiscoveryState): void {
@@ -189,19 +238,19 @@ export class FileOAuthProvider implements OAuthClientProvider {
    * Called by the SDK first thing in every `auth()`. In the worker, when only a login can help,
    * fail now, before any discovery or client registration round trip: with no refresh token
    * there is nothing `auth()` could do but start a login nobody will finish, and after a 403
-   * `insufficient_scope` a refresh would only bring back the same scope. A client credentials
-   * client needs no login: it gets (and widens) its tokens itself.
+   * `insufficient_scope` a refresh would only bring back the same scope. A client of a grant
+   * without a login gets (and widens) its tokens itself.
    */
   discoveryState(): OAuthDiscoveryState | undefined {
     const stepUp = this.#stepUp;
     this.#stepUp = undefined;
-    if (!this.#interactive && !this.#clientCredentials) {
+    if (!this.#interactive && !this.#machine) {
       if (stepUp !== undefined) throw new InsufficientScopeError(this.#config.name, stepUp.scope);
       if (this.#stored.tokens?.refresh_token === undefined) {
         throw new UnauthorizedError(`No OAuth refresh token stored for MCP server '${this.#config.name}'`);
       }
     }
-    return this.#stored.discoveryState;
+    return this.#freshDiscovery ? undefined : this.#stored.discoveryState;
   }
 
   /**

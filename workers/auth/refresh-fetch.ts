@@ -151,17 +151,19 @@ export class RefreshCoalescer {
   }
 
   async #resendIfStale(response: Response, base: typeof fetch, input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
-    const sent = new Headers(init?.headers).get('authorization');
-    if (sent === null) return response;
+    const headers = new Headers(init?.headers);
+    const sent = headers.get('authorization')?.replace(/^(?:Bearer|DPoP)\s+/i, '');
+    // A DPoP request is not ours to re-send: its proof is bound to the token it carried and may be
+    // used once (RFC 9449 §4.3). The SDK's DPoP layer above re-sends it with a fresh proof.
+    if (sent === undefined || headers.has('dpop')) return response;
     this.#reload();
     const current = this.#current()?.access_token;
     // The current token was sent: a real refusal, for the SDK to refresh (or report).
-    if (current === undefined || sent === `Bearer ${current}`) {
+    if (current === undefined || sent === current) {
       if (current !== undefined) this.#refusedAccess = current;
       return response;
     }
     await response.body?.cancel();
-    const headers = new Headers(init?.headers);
     headers.set('authorization', `Bearer ${current}`);
     return base(input, { ...init, headers });
   }

@@ -11,6 +11,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rm
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { OAuthClientInformationMixed, OAuthDiscoveryState, OAuthTokens } from '@modelcontextprotocol/client';
+import type { StoredDpopKey } from './dpop.js';
 
 /** Where tokens live when the server's config sets no `oauth.tokenDir`: `~/.mcp-sync/tokens`. */
 export const DEFAULT_TOKEN_DIR = join(homedir(), '.mcp-sync', 'tokens');
@@ -34,6 +35,8 @@ export interface StoredAuth {
    * tokens lack. The next login asks for it instead of refreshing, and clears it.
    */
   requiredScope?: string;
+  /** The DPoP key the tokens are bound to (dpop.ts). */
+  dpopKey?: StoredDpopKey;
 }
 
 /**
@@ -67,7 +70,7 @@ export class TokenStore {
     // Each field is checked on its own: a mangled field is dropped, the others survive. The
     // values are returned as written (not re-parsed), since the SDK wants back what it saved.
     const stored: StoredAuth = {};
-    const { tokens, clientInformation, codeVerifier, discoveryState, requiredScope } = parsed;
+    const { tokens, clientInformation, codeVerifier, discoveryState, requiredScope, dpopKey } = parsed;
     if (isObject(tokens) && typeof tokens['access_token'] === 'string' && typeof tokens['token_type'] === 'string') {
       stored.tokens = tokens as unknown as OAuthTokens;
     }
@@ -79,6 +82,8 @@ export class TokenStore {
     if (isObject(discoveryState) && typeof discoveryState['authorizationServerUrl'] === 'string') {
       stored.discoveryState = discoveryState as unknown as OAuthDiscoveryState;
     }
+    if (isObject(dpopKey) && dpopKey['alg'] === 'ES256' && isObject(dpopKey['privateJwk']))
+      stored.dpopKey = dpopKey as unknown as StoredDpopKey;
     return stored;
   }
 

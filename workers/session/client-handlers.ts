@@ -8,6 +8,7 @@
  * module has the handler; a request without one gets a JSON-RPC error that says how to add it.
  */
 import { ProtocolError, ProtocolErrorCode, type Client, type ClientCapabilities } from '@modelcontextprotocol/client';
+import type { IdTokenSource } from '../auth/grants.js';
 
 /** What a handler learns about the request besides its params. */
 export interface HandlerContext {
@@ -22,6 +23,8 @@ export interface ClientHandlers {
   sampling?: (params: unknown, context: HandlerContext) => unknown;
   elicitation?: (params: unknown, context: HandlerContext) => unknown;
   roots?: (context: HandlerContext) => unknown;
+  /** The user's ID token for enterprise-managed authorization (`oauth.grantType: "enterprise_managed"`, grants.ts). */
+  idToken?: IdTokenSource;
 }
 
 /** Loads the handler module (a path or file URL); its named exports that are functions count. */
@@ -34,6 +37,7 @@ export async function loadClientHandlers(specifier: string | null): Promise<Clie
   if (pick('sampling')) handlers.sampling = pick('sampling');
   if (pick('elicitation')) handlers.elicitation = pick('elicitation');
   if (pick('roots')) handlers.roots = pick('roots');
+  if (pick('idToken')) handlers.idToken = pick('idToken');
   return handlers;
 }
 

@@ -81,18 +81,18 @@ describe('the OAuth provider in the worker: step-up', () => {
     expect(createOAuthProvider(config, store, { interactive: true }).tokens()).toEqual(TOKENS);
   });
 
-  it('offers the configured client metadata URL, and builds no token request of its own for a login', () => {
+  it('offers the configured client metadata URL, and builds no token request of its own for a login', async () => {
     const { config, store } = setup({ oauth: { clientMetadataUrl: 'https://app.test/oauth/client.json' } });
     const provider = createOAuthProvider(config, store, { interactive: true });
     expect(provider.clientMetadataUrl).toBe('https://app.test/oauth/client.json');
     expect(provider.redirectUrl).toBe('http://127.0.0.1:47615/callback');
-    expect(provider.prepareTokenRequest('x')).toBeUndefined();
+    expect(await provider.prepareTokenRequest('x')).toBeUndefined();
     expect(provider.addClientAuthentication).toBeUndefined();
   });
 });
 
 describe('the OAuth provider of a client credentials client', () => {
-  it('has no redirect (the SDK posts the grant itself), and may get tokens in the worker with none stored', () => {
+  it('has no redirect (the SDK posts the grant itself), and may get tokens in the worker with none stored', async () => {
     const { config, store } = setup({ oauth: { grantType: 'client_credentials', clientId: 'svc', clientSecret: 'sh', scope: 'read' } });
     const provider = createOAuthProvider(config, store);
     expect(provider.redirectUrl).toBeUndefined();
@@ -103,11 +103,11 @@ describe('the OAuth provider of a client credentials client', () => {
     expect(provider.clientInformation()).toEqual({ client_id: 'svc', client_secret: 'sh' });
     expect(() => provider.discoveryState()).not.toThrow();
     expect(provider.addClientAuthentication).toBeUndefined(); // the SDK's client_secret_basic
-    expect(provider.prepareTokenRequest('read')?.toString()).toBe('grant_type=client_credentials&scope=read');
+    expect((await provider.prepareTokenRequest('read'))?.toString()).toBe('grant_type=client_credentials&scope=read');
     // A step-up is granted by asking for its scope, and settled once the grant's tokens are stored.
     store.update((stored) => ({ ...stored, requiredScope: 'read write' }));
     provider.reload();
-    expect(provider.prepareTokenRequest('read')?.get('scope')).toBe('read write');
+    expect((await provider.prepareTokenRequest('read'))?.get('scope')).toBe('read write');
     provider.saveTokens({ access_token: 'cc1', token_type: 'Bearer' });
     expect(store.read().requiredScope).toBeUndefined();
   });

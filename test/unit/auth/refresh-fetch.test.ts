@@ -80,6 +80,17 @@ describe('RefreshCoalescer', () => {
     expect(server.mcpRequests).toEqual(['Bearer at1', 'Bearer at2']);
   });
 
+  it('leaves a refused DPoP request to the SDK: its proof was bound to the old token and may be used once', async () => {
+    const server = fakeServer();
+    const coalescer = new RefreshCoalescer(() => server.held);
+    const fetch = coalescer.wrap(server.fetch);
+    await fetch('http://as/token', refreshGrant('rt1'));
+    server.held = { access_token: 'at2', refresh_token: 'rt2', token_type: 'DPoP' };
+    const dpop: RequestInit = { method: 'POST', headers: { authorization: 'DPoP at1', dpop: 'proof-for-at1' }, body: '{}' };
+    expect((await fetch('http://rs/mcp', dpop)).status).toBe(401);
+    expect(server.mcpRequests).toEqual(['DPoP at1']);
+  });
+
   it('passes a 401 for the current access token through, for the SDK to refresh', async () => {
     const server = fakeServer();
     const fetch = new RefreshCoalescer(() => server.held).wrap(server.fetch);

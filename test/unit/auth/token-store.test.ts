@@ -35,6 +35,7 @@ const SAMPLE: StoredAuth = {
   } as StoredAuth['clientInformation'],
   discoveryState: { authorizationServerUrl: 'http://a/' },
   requiredScope: 'files:read files:write',
+  dpopKey: { alg: 'ES256', privateJwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd_secret_value' } },
 };
 
 describe('TokenStore', () => {
@@ -76,7 +77,8 @@ describe('TokenStore', () => {
     const store = new TokenStore('web', join(tempRoot(), 'tokens'));
     store.write(SAMPLE);
     const raw = JSON.parse(readFileSync(store.path, 'utf8')) as Record<string, unknown>;
-    writeFileSync(store.path, JSON.stringify({ ...raw, tokens: { token_type: 'Bearer' }, codeVerifier: 42, requiredScope: ['a'] }));
+    const mangled = { tokens: { token_type: 'Bearer' }, codeVerifier: 42, requiredScope: ['a'], dpopKey: { alg: 'HS256' } };
+    writeFileSync(store.path, JSON.stringify({ ...raw, ...mangled }));
     expect(store.read()).toEqual({ clientInformation: SAMPLE.clientInformation, discoveryState: SAMPLE.discoveryState });
   });
 

@@ -416,6 +416,34 @@ describe('oauth grants and client ids', () => {
     expect(oauthError({ ...base, privateKey: ES256_KEY, signingAlgorithm: 'HS256' }).data).toMatchObject({ key: 'oauth.signingAlgorithm' });
   });
 
+  it('accepts jwt_bearer with a client id and one assertion source, and nothing of the other grants', () => {
+    expect(oauthOf({ grantType: 'jwt_bearer', clientId: 'wl', assertion: 'eyJ.a.b' })?.assertion).toBe('eyJ.a.b');
+    expect(oauthOf({ grant_type: 'jwt_bearer', client_id: 'wl', assertion_file: '/var/run/token' })?.assertionFile).toBe('/var/run/token');
+    expect(oauthError({ grantType: 'jwt_bearer', assertion: 'eyJ.a.b' }).data).toMatchObject({ key: 'oauth.clientId' });
+    expect(oauthError({ grantType: 'jwt_bearer', clientId: 'wl' }).data).toMatchObject({ key: 'oauth.assertion' });
+    const both = oauthError({ grantType: 'jwt_bearer', clientId: 'wl', assertion: 'SECRETSECRET', assertionFile: '/t' });
+    expect(both.data).toMatchObject({ key: 'oauth.assertionFile' });
+    const misplaced = oauthError({ grantType: 'jwt_bearer', clientId: 'wl', assertion: 'a', redirectUri: 'http://127.0.0.1:9/cb' });
+    expect(misplaced.message).toContain(`'oauth.redirectUri' applies only to grantType "authorization_code", not "jwt_bearer"`);
+    expect(oauthError({ assertion: 'SECRETSECRET' }).message).not.toContain('SECRETSECRET');
+  });
+
+  it('accepts enterprise_managed with its client, the IdP (endpoint or issuer) and our client there', () => {
+    const base = { grantType: 'enterprise_managed', clientId: 'c', clientSecret: 's', idpClientId: 'i' };
+    expect(oauthOf({ ...base, idpTokenEndpoint: 'https://idp.test/token', idToken: 'x' })?.idpTokenEndpoint).toBe('https://idp.test/token');
+    expect(oauthOf({ ...base, idp_issuer: 'https://idp.test' })?.idpIssuer).toBe('https://idp.test'); // ID token from the handlers module
+    expect(oauthError({ ...base }).data).toMatchObject({ key: 'oauth.idpTokenEndpoint' });
+    expect(oauthError({ ...base, idpIssuer: 'idp.test' }).data).toMatchObject({ key: 'oauth.idpIssuer' });
+    expect(oauthError({ ...base, idpClientId: undefined, idpIssuer: 'https://idp.test' }).data).toMatchObject({ key: 'oauth.idpClientId' });
+    const twice = oauthError({ ...base, idpIssuer: 'https://idp.test', idToken: 'x', idTokenFile: '/t' });
+    expect(twice.data).toMatchObject({ key: 'oauth.idTokenFile' });
+  });
+
+  it('takes dpop as a boolean', () => {
+    expect(oauthOf({ dpop: false })?.dpop).toBe(false);
+    expect(oauthError({ dpop: 'no' }).message).toContain(`'oauth.dpop' must be true or false, got "no"`);
+  });
+
   it('does not check the key of a disabled server (its variables may be unset)', () => {
     const entry = { url: URL_, enabled: false, oauth: { grantType: 'client_credentials', clientId: 'svc', privateKey: '${NOPE}' } };
     expect(loadHttp(entry).enabled).toBe(false);
