@@ -8,7 +8,7 @@
  * one server named `conformance`, blocking calls on this (main) thread. Nothing here speaks MCP
  * or OAuth itself; the only thing played by hand is the user approving the login in a browser
  * (see login.ts). A scenario that needs something the library cannot do fails here, honestly,
- * and is listed in expected-failures.json.
+ * and is listed in its suite's expected-failures/<version>.json.
  *
  * Run by run.ts as `node --import tsx test/conformance/client.ts <url>` on the machine's Node.
  */
