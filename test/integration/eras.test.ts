@@ -138,7 +138,7 @@ describe('multi-round-trip requests (MRTR) answered by the handlers module', () 
 
   it.each(['modernWeb', 'modernLocal', 'legacyLocal'])('%s: elicitation, sampling and roots, one module for both eras', (server) => {
     expect(hub.servers().find((info) => info.name === server)?.era).toBe(server.startsWith('modern') ? 'modern' : 'legacy');
-    expect(firstText(hub.callTool(server, 'confirm', { what: 'deploy' }))).toBe('accept ok=undefined');
+    expect(firstText(hub.callTool(server, 'confirm', { what: 'deploy' }))).toBe('accept ok=true'); // the handler ticked the required box
     expect(firstText(hub.callTool(server, 'sample', { prompt: 'hello' }))).toContain(`canned reply from ${server} to: hello`);
     expect(JSON.parse(firstText(hub.callTool(server, 'roots')))).toEqual([{ uri: 'file:///workspace/project', name: 'project' }]);
   });
