@@ -1,12 +1,15 @@
 /**
  * `npm run bench`: the cost of calling MCP synchronously through mcp-sync, next to the SDK's own
- * async Client against the same server, measured in one process, in interleaved rounds (so load
- * from the rest of the machine hits both sides alike). Prints per-call medians and ratios.
+ * async Client against the same server — the v2 Client the worker uses (the baseline), and the
+ * 1.x one — measured in one process, in interleaved rounds (so load from the rest of the machine
+ * hits them all alike). Prints per-call medians and ratios.
  */
 import { availableParallelism } from 'node:os';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport as V1StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpHub } from '../dist/src/index.js';
 import { startHttpFixture, stdioFixtureCommand } from '../test/helpers/servers.js';
 import { MinimalBridge } from './minimal-bridge.js';
@@ -28,17 +31,21 @@ async function timeCalls(calls: number, fn: () => unknown): Promise<number> {
   return ((performance.now() - start) * 1000) / calls;
 }
 
-/** Runs `baseline` and `subject` in alternating rounds after a warm-up; records both. */
-async function compare(group: string, calls: number, baseline: [string, () => unknown], subject: [string, () => unknown]): Promise<void> {
-  await timeCalls(Math.ceil(calls / 2), baseline[1]);
-  await timeCalls(Math.ceil(calls / 2), subject[1]);
-  const a: Row = { name: `${group}: ${baseline[0]}`, baseline: '', perCallUs: [] };
-  const b: Row = { name: `${group}: ${subject[0]}`, baseline: a.name, perCallUs: [] };
+/** Runs `baseline` and each subject in alternating rounds after a warm-up; records them all. */
+async function compare(
+  group: string,
+  calls: number,
+  baseline: [string, () => unknown],
+  ...subjects: [string, () => unknown][]
+): Promise<void> {
+  const cases = [baseline, ...subjects];
+  for (const [, fn] of cases) await timeCalls(Math.ceil(calls / 2), fn);
+  const base: Row = { name: `${group}: ${baseline[0]}`, baseline: '', perCallUs: [] };
+  const measured = [base, ...subjects.map(([name]) => ({ name: `${group}: ${name}`, baseline: base.name, perCallUs: [] as number[] }))];
   for (let round = 0; round < ROUNDS; round++) {
-    a.perCallUs.push(await timeCalls(calls, baseline[1]));
-    b.perCallUs.push(await timeCalls(calls, subject[1]));
+    for (const [i, [, fn]] of cases.entries()) measured[i]!.perCallUs.push(await timeCalls(calls, fn));
   }
-  rows.push(a, b);
+  rows.push(...measured);
 }
 
 function median(values: number[]): number {
@@ -60,23 +67,30 @@ async function main(): Promise<void> {
   const http = await startHttpFixture({ name: 'bench-http' });
   const stdio = stdioFixtureCommand('bench-stdio');
   const hub = McpHub.start({ mcpServers: { stdio, http: { url: http.url } } });
-  const sdkStdio = new Client({ name: 'bench', version: '1' });
+  // The baseline is the SDK client the worker itself uses (v2); the 1.x client is shown beside it.
+  const sdkStdio = new Client({ name: 'bench', version: '2' });
   await sdkStdio.connect(new StdioClientTransport({ ...stdio, stderr: 'ignore' }));
-  const sdkHttp = new Client({ name: 'bench', version: '1' });
+  const sdkHttp = new Client({ name: 'bench', version: '2' });
   await sdkHttp.connect(new StreamableHTTPClientTransport(new URL(http.url)));
+  const v1Stdio = new V1Client({ name: 'bench', version: '1' });
+  await v1Stdio.connect(new V1StdioClientTransport({ ...stdio, stderr: 'ignore' }));
+  const v1Http = new V1Client({ name: 'bench', version: '1' });
+  await v1Http.connect(new V1StreamableHTTPClientTransport(new URL(http.url)));
   const bridge = new MinimalBridge();
   const args = { text: 'hello' };
   try {
     await compare(
       'stdio echo',
       2000 * SCALE,
-      ['SDK Client.callTool (async)', () => sdkStdio.callTool({ name: 'echo', arguments: args })],
+      ['SDK v2 Client.callTool (async)', () => sdkStdio.callTool({ name: 'echo', arguments: args })],
+      ['SDK 1.x Client.callTool (async)', () => v1Stdio.callTool({ name: 'echo', arguments: args })],
       ['hub.callTool (sync)', () => hub.callTool('stdio', 'echo', args)],
     );
     await compare(
       'http echo',
       400 * SCALE,
-      ['SDK Client.callTool (async)', () => sdkHttp.callTool({ name: 'echo', arguments: args })],
+      ['SDK v2 Client.callTool (async)', () => sdkHttp.callTool({ name: 'echo', arguments: args })],
+      ['SDK 1.x Client.callTool (async)', () => v1Http.callTool({ name: 'echo', arguments: args })],
       ['hub.callTool (sync)', () => hub.callTool('http', 'echo', args)],
     );
     await compare(
@@ -87,7 +101,7 @@ async function main(): Promise<void> {
     );
   } finally {
     hub.close();
-    await Promise.all([sdkStdio.close(), sdkHttp.close(), bridge.close()]);
+    await Promise.all([sdkStdio.close(), sdkHttp.close(), v1Stdio.close(), v1Http.close(), bridge.close()]);
     await http.stop();
   }
   print();
@@ -106,7 +120,7 @@ function print(): void {
     console.log(`${row.name.padEnd(width)}  ${`${value.toFixed(1)} µs`.padStart(10)}  ${ratio.padStart(6)}  ${added.padStart(9)}`);
   }
   if (listenerWarnings > 0)
-    console.log(`\n(${listenerWarnings} MaxListenersExceededWarning from the SDK baseline client's abort-listener leak)`);
+    console.log(`\n(${listenerWarnings} MaxListenersExceededWarning from the SDK 1.x client's abort-listener leak)`);
 }
 
 await main();

@@ -87,6 +87,24 @@ describe('mcp-sync login / logout', () => {
     expect(result.stderr).toContain('The authorization server refused the login: access_denied (user said no)');
   });
 
+  it("checks the redirect's iss (RFC 9207): one naming another authorization server fails the login; the right one passes", async () => {
+    /** The browser step, with the `iss` of the redirect replaced (a mix-up attacker's move) or set right. */
+    const loginWithIss = async (iss: (issuer: string) => string) => {
+      const cli = startCli(['login', 'web', '--no-browser', '--force', '--config', config]);
+      const [url] = await cli.waitFor(/http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+/);
+      const redirect = new URL((await fetch(url, { redirect: 'manual' })).headers.get('location') ?? '');
+      redirect.searchParams.set('iss', iss(new URL('/', url).href));
+      await (await fetch(redirect)).text();
+      return cli.done;
+    };
+    const forged = await loginWithIss(() => 'https://evil.example/');
+    expect(forged.code).toBe(5);
+    expect(forged.stderr).toContain('The login redirect came back naming the authorization server "https://evil.example/"');
+    const right = await loginWithIss((issuer) => issuer);
+    expect(right.code, right.stderr).toBe(0);
+    expect(run('logout', 'web').code).toBe(0); // as the tests after this one expect
+  });
+
   it('gives up after --timeout when the browser never comes back', async () => {
     const started = performance.now();
     const result = run('login', 'web', '--no-browser', '--timeout', '1', '--json');

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
+import { IssuerMismatchError } from '@modelcontextprotocol/client';
 import { ErrorCode, McpSyncError, toWire } from '../../src/shared/errors.js';
 import type { HttpServerConfig, LoginMessage, LoginOutcome, LoginRequest } from '../../src/shared/protocol.js';
 import { DEFAULT_REDIRECT_URL, finishLogin, startLogin, tokenStoreFor, type LoginRedirect } from './auth.js';
@@ -136,6 +137,13 @@ function page(res: ServerResponse, status: number, text: string): Promise<void> 
 /** Any failure as an McpSyncError with a message that names the server. */
 function classify(error: unknown, config: HttpServerConfig): McpSyncError {
   if (error instanceof McpSyncError) return error;
+  if (IssuerMismatchError.isInstance(error)) {
+    // RFC 9207 / RFC 8414: the answer came from (or names) another authorization server than the
+    // one the login started with — what a mix-up attack looks like. Nothing was exchanged.
+    const what = error.kind === 'authorization_response' ? 'The login redirect came back naming' : 'The metadata found names';
+    const message = `${what} the authorization server ${JSON.stringify(error.received ?? null)}, not ${JSON.stringify(error.expected)}; the login to MCP server '${config.name}' was refused (no code was exchanged)`;
+    return new McpSyncError(ErrorCode.NEEDS_REAUTH, message, { server: config.name });
+  }
   const message = error instanceof Error ? error.message : String(error);
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
   if (error instanceof TypeError && message === 'fetch failed') {

@@ -1,0 +1,87 @@
+/**
+ * `npx tsx bench/sdk-clients.ts`: the SDK's 1.x Client and its v2 Client side by side, async, in
+ * one process, interleaved: `echo` over stdio — the SDK's transports, mcp-sync's own stdio
+ * transport, and the client opened and called as the worker does (open-client.ts; a signal and
+ * deadlines on every call) — what the SDK itself costs per call, before any thread crossing.
+ * Needs `npm run build`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport as V1Stdio } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Client as V2Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport as V2Stdio } from '@modelcontextprotocol/client/stdio';
+import { loadConfig } from '../dist/src/index.js';
+import { createTransport } from '../dist/workers/transport/create-transport.js';
+import { openClient } from '../dist/workers/session/open-client.js';
+import { secureLogDir } from '../dist/workers/logs/log-files.js';
+import { ServerLog } from '../dist/workers/logs/server-log.js';
+import { stdioFixtureCommand } from '../test/helpers/servers.js';
+
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
+const CALLS = 2_000;
+
+async function perCall(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < CALLS; i++) await fn();
+  return ((performance.now() - start) * 1000) / CALLS;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+const { command, args } = stdioFixtureCommand('sdk-bench');
+const v1 = new V1Client({ name: 'bench', version: '1' });
+await v1.connect(new V1Stdio({ command, args, stderr: 'ignore' }));
+const v2 = new V2Client({ name: 'bench', version: '2' });
+await v2.connect(new V2Stdio({ command, args, stderr: 'ignore' }));
+// The v2 Client over mcp-sync's own stdio transport, plain, and as the worker opens it (open-client.ts).
+const [config] = loadConfig({ mcpServers: { s: { command, args } } });
+const logDir = mkdtempSync(join(tmpdir(), 'mcp-sync-bench-'));
+secureLogDir(logDir);
+const hooks = { log: new ServerLog(logDir, 's'), report: () => undefined, onSpawn: () => undefined };
+const ours = new V2Client({ name: 'bench', version: '2' });
+await ours.connect(createTransport(config!, hooks) as never);
+const opened = await openClient({
+  config: config!,
+  transportHooks: hooks,
+  handlers: {},
+  deadline: Date.now() + 30_000,
+  signal: new AbortController().signal,
+  prior: undefined,
+  onToolsChanged: () => undefined,
+  discover: async () => undefined,
+});
+if (!opened.ok) throw opened.failure.error;
+const worker = opened.opened.client;
+const params = { name: 'echo', arguments: { text: 'hi' } };
+const cases: [string, () => Promise<unknown>][] = [
+  ['v1 Client.callTool (SDK stdio)', () => v1.callTool(params)],
+  ['v2 Client.callTool (SDK stdio)', () => v2.callTool(params)],
+  ['v2 Client.callTool (our stdio)', () => ours.callTool(params)],
+  [
+    'v2, opened and called as the worker does',
+    () => {
+      const controller = new AbortController();
+      return worker.callTool(params, { signal: controller.signal, timeout: 120_000, maxTotalTimeout: 120_000 });
+    },
+  ],
+  [
+    'v1, with the same call options',
+    () => {
+      const controller = new AbortController();
+      return v1.callTool(params, undefined, { signal: controller.signal, timeout: 120_000, maxTotalTimeout: 120_000 });
+    },
+  ],
+];
+const results = cases.map(() => [] as number[]);
+for (const [, fn] of cases) await perCall(fn); // warm-up
+for (let round = 0; round < ROUNDS; round++) for (const [i, [, fn]] of cases.entries()) results[i]!.push(await perCall(fn));
+const base = median(results[0]!);
+console.log(`SDK clients, node ${process.version}, median of ${ROUNDS} interleaved rounds × ${CALLS} calls`);
+for (const [i, [name]] of cases.entries()) {
+  const us = median(results[i]!);
+  console.log(`${name.padEnd(40)} ${us.toFixed(1).padStart(8)} µs  ${(us / base).toFixed(2)}`);
+}
+await Promise.all([v1.close(), v2.close(), ours.close(), worker.close()]);
+rmSync(logDir, { recursive: true, force: true });
