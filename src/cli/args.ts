@@ -12,6 +12,7 @@ const OPTIONS = {
   config: { type: 'string', short: 'c' },
   json: { type: 'boolean' },
   timeout: { type: 'string' },
+  handlers: { type: 'string' },
   threads: { type: 'string', short: 't' },
   calls: { type: 'string', short: 'n' },
   duration: { type: 'string', short: 'd' },
@@ -32,6 +33,8 @@ export interface Flags {
   json: boolean;
   /** `--timeout` in ms. */
   timeoutMs?: number;
+  /** `--handlers <module>`: the handlers module for server requests, as given. */
+  handlers?: string;
   /** `--threads` (stress). */
   threads?: number;
   /** `--calls` (stress). */
@@ -78,6 +81,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
   };
   if (values.config !== undefined) flags.config = values.config;
   if (values.timeout !== undefined) flags.timeoutMs = seconds('--timeout', values.timeout);
+  if (values.handlers !== undefined) flags.handlers = values.handlers;
   if (values.duration !== undefined) flags.durationMs = seconds('--duration', values.duration);
   if (values.threads !== undefined) flags.threads = count('--threads', values.threads);
   if (values.calls !== undefined) flags.calls = count('--calls', values.calls);

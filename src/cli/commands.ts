@@ -24,7 +24,7 @@ export interface Command {
   load: () => Promise<{ run: CommandRun }>;
 }
 
-const CALL_FLAGS: FlagName[] = ['json', 'timeout'];
+const CALL_FLAGS: FlagName[] = ['json', 'timeout', 'handlers'];
 
 /** Every command, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -129,7 +129,7 @@ export const COMMANDS: readonly Command[] = [
       'Prints a live progress line on a terminal, then calls/s, p50/p95/p99 latency, errors by code,',
       'recoveries and peak memory. Exits 1 when any call failed. Needs the piscina package.',
     ],
-    flags: ['json', 'timeout', 'threads', 'calls', 'duration'],
+    flags: ['json', 'timeout', 'handlers', 'threads', 'calls', 'duration'],
     arity: [2, 3],
     load: () => import('./stress.js'),
   },

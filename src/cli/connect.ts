@@ -2,6 +2,8 @@
  * Starting a hub for one CLI command: the servers the command is about (all, or the one it names),
  * a progress line on a terminal while they connect, and `close()` however the command ends.
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ErrorCode, fromWire, McpSyncError } from '../shared/errors.js';
 import { McpHub } from '../bridge/hub.js';
 import type { ServerInfo } from '../shared/protocol.js';
@@ -20,7 +22,9 @@ export async function withHub<T>(ctx: Context, only: string[] | undefined, fn: (
   const start = hubConfig(config, only);
   const names = only ?? config.servers.filter((server) => server.enabled).map((server) => server.name);
   const label = `connecting to ${names.length === 1 ? `MCP server '${names[0]}'` : `${names.length} MCP servers (${names.join(', ')})`}`;
-  const hub = withSpinner(ctx.output.interactive, label, () => McpHub.start(start));
+  // A handlers module answers the servers' requests (sampling, elicitation, roots), as StartOptions.handlers.
+  const handlers = ctx.flags.handlers === undefined ? {} : { handlers: pathToFileURL(resolve(ctx.flags.handlers)) };
+  const hub = withSpinner(ctx.output.interactive, label, () => McpHub.start(start, handlers));
   try {
     return await fn(hub);
   } finally {

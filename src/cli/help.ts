@@ -8,6 +8,7 @@ const FLAG_HELP: Record<FlagName, [string, string]> = {
   config: ['-c, --config <file>', `the config file (JSON or YAML); else $${CONFIG_ENV}, else ./${DEFAULT_CONFIG_FILE}`],
   json: ['--json', 'machine output on stdout (errors too: {"error": {...}}); messages stay on stderr'],
   timeout: ['--timeout <seconds>', "deadline of each call (default: the server's `timeout`, 120 s)"],
+  handlers: ['--handlers <module>', "a JS module answering the servers' sampling / elicitation / roots requests (docs/server-requests.md)"],
   threads: ['-t, --threads <n>', 'caller threads (default 4)'],
   calls: ['-n, --calls <m>', 'calls in all, shared by the threads (default 1000)'],
   duration: ['-d, --duration <seconds>', 'start no call after this long'],

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { json, runCli, useCliFixtures, writeConfig } from '../helpers/cli.js';
 import { modernStdioCommand, stdioFixtureCommand } from '../helpers/servers.js';
@@ -53,6 +55,19 @@ describe('a 2026-07-28 server next to 2025 ones', () => {
     expect(table.stdout).toMatch(/^old\s+stdio\s+ready\s+legacy 2025-11-25\s+\d+\s+1$/m);
     expect(table.stdout).toMatch(/^new\s+stdio\s+ready\s+modern 2026-07-28\s+\d+\s+1$/m);
     expect(runCli(['call', 'new', 'echo', '{"text":"from 2026"}', '--config', config])).toMatchObject({ code: 0, stdout: 'from 2026\n' });
+    // A tool that asks for input (MRTR) needs a handlers module; the CLI takes one, relative to the cwd.
+    const asks = runCli(['call', 'new', 'confirm', '{"what":"it"}', '--config', config]);
+    expect(asks.code).toBe(1);
+    expect(asks.stderr).toContain(
+      'a handlers module that exports elicitation() (StartOptions.handlers, or --handlers on the command line)',
+    );
+    const handlers = relative(process.cwd(), fileURLToPath(new URL('../../dist/test/fixtures/client-handlers.js', import.meta.url)));
+    expect(
+      runCli(['call', 'new', 'confirm', '{"what":"it"}', '--handlers', handlers, '--config', config], { cwd: process.cwd() }),
+    ).toMatchObject({
+      code: 0,
+      stdout: 'accept ok=true\n',
+    });
     const status = json<{ servers: { name: string; era: string; protocolVersion: string }[] }>(
       runCli(['status', '--json', '--config', config]),
     );

@@ -158,7 +158,7 @@ describe('multi-round-trip requests (MRTR) answered by the handlers module', () 
     const error = catchError(() => bare.callTool('modernWeb', 'confirm', { what: 'x' }));
     expect(error.code).toBe(ErrorCode.RPC_ERROR);
     expect(error.message).toContain('elicitation');
-    expect(error.message).toContain('StartOptions.handlers to a module that exports elicitation()');
+    expect(error.message).toContain('give mcp-sync a handlers module that exports elicitation() (StartOptions.handlers, or --handlers');
   });
 });
 

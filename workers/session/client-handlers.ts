@@ -66,7 +66,9 @@ export function handlerAdvice(methods: readonly string[]): string {
   const wanted = Object.values(EXPORTS)
     .filter((entry) => methods.some((method) => method === entry.capability || EXPORTS[method] === entry))
     .map((entry) => `${entry.export}()`);
-  return wanted.length === 0 ? '' : ` — set StartOptions.handlers to a module that exports ${wanted.join(' and ')}`;
+  return wanted.length === 0
+    ? ''
+    : ` — give mcp-sync a handlers module that exports ${wanted.join(' and ')} (StartOptions.handlers, or --handlers on the command line)`;
 }
 
 /** Installs the module's handlers on `client`, and a clear error for requests it cannot serve. */
