@@ -79,12 +79,32 @@ export const COMMANDS: readonly Command[] = [
     load: () => import('./prompt.js'),
   },
   {
+    name: 'skills',
+    usage: '[server]',
+    summary: 'List the skills (SEP-2640) of every connected server, or of one; reads no file',
+    flags: CALL_FLAGS,
+    arity: [0, 1],
+    load: () => import('./skills.js'),
+  },
+  {
+    name: 'skill',
+    usage: '<server> <skill> [file]',
+    summary: "Print a skill's SKILL.md (or one of its files), verified against the server's listing",
+    details: [
+      'skill is the SKILL.md URI or the skill name; file a path relative to the skill root.',
+      'A file that fails verification (size, digest, frontmatter) is not printed: exit 1, SKILL_UNVERIFIED.',
+    ],
+    flags: CALL_FLAGS,
+    arity: [2, 3],
+    load: () => import('./skill.js'),
+  },
+  {
     name: 'status',
     usage: '',
     summary: 'Connect to every enabled server and show its state',
     details: [
       'Exits 0 when every server is ready, 5 when one needs a login, else 4.',
-      '--json prints {"config": {"path", "source"}, "servers": [{name, transport, state, tools, generation, error?}]}.',
+      '--json prints {"config": {"path", "source"}, "servers": [{name, transport, state, era?, protocolVersion?, tools, generation, error?}]}.',
     ],
     flags: ['json'],
     arity: [0, 0],

@@ -170,6 +170,8 @@ export function hintFor(error: unknown, command: (rest: string) => string): stri
       return 'The call may have run: check before you repeat it.';
     case ErrorCode.UNKNOWN_TOOL:
       return `List the server's tools: ${command(`tools ${quote(server)}`)}`;
+    case ErrorCode.SKILL_UNVERIFIED:
+      return 'The file does not match what the server lists for the skill: do not use it (or the skill).';
     case ErrorCode.RESPONSE_TOO_LARGE:
       return "Raise the server's `maxResponseBytes` in the config to accept larger answers.";
     default:

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { json, runCli, useCliFixtures, writeConfig } from '../helpers/cli.js';
-import { modernStdioCommand, stdioFixtureCommand } from '../helpers/servers.js';
+import { modernStdioCommand, startModernHttp, stdioFixtureCommand } from '../helpers/servers.js';
 
 /**
  * The real `mcp-sync` binary (bin/mcp-sync.js → dist/src/cli/main.js) in a child process, against a
@@ -75,6 +75,38 @@ describe('a 2026-07-28 server next to 2025 ones', () => {
       ['old', 'legacy', '2025-11-25'],
       ['new', 'modern', '2026-07-28'],
     ]);
+  });
+});
+
+describe('skills', () => {
+  it('skills lists them without reading; skill prints a verified file, or refuses a tampered one', async () => {
+    const [good, tampered] = await Promise.all([
+      startModernHttp({ name: 'good' }),
+      startModernHttp({ name: 'bad', tamperSkill: 'digest' }),
+    ]);
+    try {
+      const config = writeConfig({ good: { url: good.url }, bad: { url: tampered.url } });
+      const list = runCli(['skills', '--config', config]);
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stdout).toMatch(
+        /^good\s+pdf-processing\s+skill:\/\/pdf-processing\/SKILL\.md\s+Extract, fill, and assemble PDF documents$/m,
+      );
+      expect((await good.stats()).requests.filter((request) => request.method === 'resources/read')).toEqual([]);
+      expect(runCli(['skill', 'good', 'pdf-processing', 'references/FORMS.md', '--config', config])).toMatchObject({
+        code: 0,
+        stdout: '# Forms\n\nFill every field.\n',
+      });
+      const refused = runCli(['skill', 'bad', 'pdf-processing', '--config', config]);
+      expect(refused).toMatchObject({ code: 1, stdout: '' });
+      expect(refused.stderr).toContain("MCP server 'bad' sent a skill file that does not match its own entry (digest");
+      expect(refused.stderr).toContain('→ The file does not match what the server lists for the skill');
+      const json = JSON.parse(runCli(['skill', 'bad', 'pdf-processing', '--json', '--config', config]).stdout) as {
+        error: { code: string };
+      };
+      expect(json.error.code).toBe('SKILL_UNVERIFIED');
+    } finally {
+      await Promise.all([good.stop(), tampered.stop()]);
+    }
   });
 });
 
@@ -190,7 +222,21 @@ describe('exit codes and errors', () => {
   it('prints help and version, and no terminal escapes when stderr is not a terminal', () => {
     const help = runCli(['--help']);
     expect(help.code, help.stderr).toBe(0);
-    for (const command of ['tools', 'call', 'resources', 'read', 'prompts', 'prompt', 'status', 'login', 'logout', 'demo', 'stress']) {
+    for (const command of [
+      'tools',
+      'call',
+      'resources',
+      'read',
+      'prompts',
+      'prompt',
+      'skills',
+      'skill',
+      'status',
+      'login',
+      'logout',
+      'demo',
+      'stress',
+    ]) {
       expect(help.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'));
     }
     expect(help.stdout).toMatch(/^ {2}6 {2}the tool reported an error/m);
