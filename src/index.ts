@@ -34,6 +34,7 @@ export type {
   ContentBlock,
   GetPromptResult,
   JsonObject,
+  Progress,
   Prompt,
   ReadResourceResult,
   Resource,

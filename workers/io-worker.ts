@@ -25,6 +25,7 @@ import { useChildGuard } from './transport/child-guard.js';
 import type { ServerLog } from './logs/server-log.js';
 import type { CallContext } from './session/inflight.js';
 import type { ClientHandlers } from './session/client-handlers.js';
+import type { Progress } from '../src/shared/types.js';
 
 const init = workerData as WorkerInit;
 const hubState = new Int32Array(init.hubState);
@@ -138,6 +139,15 @@ function serveChannel(endpoint: Endpoint, slot: Int32Array): void {
     const controller = new AbortController();
     inflight.set(message.id, controller);
     const ctx: CallContext = { controller, signal: controller.signal, timeoutMs: message.timeoutMs };
+    if (message.progress !== undefined) {
+      // Post first, then bump, as for a reply: the caller wakes, runs its callback, waits again.
+      const report = (progress: Progress): void => {
+        if (closed || !inflight.has(message.id)) return;
+        endpoint.post({ type: 'progress', id: message.id, progress: { ...progress } });
+        wake(slot);
+      };
+      ctx.progress = { ...message.progress, report };
+    }
     void dispatch(message.op, message.args, ctx).then((result) => {
       inflight.delete(message.id);
       if (closed) return;

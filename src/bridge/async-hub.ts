@@ -9,8 +9,8 @@
  */
 import type { BroadcastChannel } from 'node:worker_threads';
 import { attachChannel } from './attach.js';
-import { McpSyncError, fromWire } from '../shared/errors.js';
-import { ServerTable, type CallOptions } from './requests.js';
+import { fromWire } from '../shared/errors.js';
+import { progressRequest, ServerTable, type CallerProgress, type CallOptions } from './requests.js';
 import { clientClosedError, timeoutError } from './call-errors.js';
 import type { AsyncClient, ClientOp, OpArgs, OpResult } from '../shared/operations.js';
 import { HUB_WORKER, type CallerMessage, type HubHandle, type ReplyMessage, type ServerInfo } from '../shared/protocol.js';
@@ -44,8 +44,11 @@ const waitAsync = (
 
 interface Pending {
   resolve(value: unknown): void;
-  reject(error: McpSyncError): void;
+  reject(error: unknown): void;
   timer: NodeJS.Timeout;
+  /** Re-arms the deadline (progress with resetTimeoutOnProgress). */
+  rearm(): void;
+  progress?: CallerProgress;
 }
 
 /** A hub's operations as promises. Get one with `hub.async`, or `AsyncMcpHub.attach(handle)` in any thread. */
@@ -132,19 +135,33 @@ export class AsyncMcpHub implements AsyncClient {
     if (this.#closed) throw clientClosedError(request.server);
     this.#worker.assertAlive(request.server);
     const id = ++this.#nextId;
+    const { progress } = request;
+    const started = Date.now();
+    const cap = progress?.maxTotalTimeoutMs === undefined ? Infinity : started + progress.maxTotalTimeoutMs;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const expire = (): void => {
         const pending = this.#pending.get(id);
         if (pending === undefined) return;
         this.#post({ type: 'cancel', id, reason: 'timeout' });
         this.#fail(id, pending, timeoutError(request.op, request.timeoutMs, request.server));
-      }, request.timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
+      };
+      const pending: Pending = {
+        resolve,
+        reject,
+        timer: setTimeout(expire, Math.min(request.timeoutMs, cap - started)),
+        rearm: () => {
+          clearTimeout(pending.timer);
+          pending.timer = setTimeout(expire, Math.max(0, Math.min(request.timeoutMs, cap - Date.now())));
+        },
+        ...(progress !== undefined && { progress }),
+      };
+      this.#pending.set(id, pending);
       if (this.#pending.size === 1) {
         this.#port.ref();
         this.#watchWorker();
       }
-      this.#post({ type: 'request', id, op: request.op, args: request.args, timeoutMs: request.timeoutMs });
+      const wanted = progress === undefined ? {} : { progress: progressRequest(progress) };
+      this.#post({ type: 'request', id, op: request.op, args: request.args, timeoutMs: request.timeoutMs, ...wanted });
     });
   }
 
@@ -171,16 +188,29 @@ export class AsyncMcpHub implements AsyncClient {
     });
   }
 
-  /** A reply arrived: settle its promise. A reply to a call that already timed out is dropped. */
+  /**
+   * A reply arrived: settle its promise (a reply to a call that already timed out is dropped). A
+   * progress notification runs the call's callback; one that throws ends the call with its error.
+   */
   #settle(reply: ReplyMessage): void {
     const pending = this.#pending.get(reply.id);
     if (pending === undefined) return;
+    if (reply.type === 'progress') {
+      if (pending.progress?.reset === true) pending.rearm();
+      try {
+        pending.progress?.onProgress(reply.progress);
+      } catch (error) {
+        this.#post({ type: 'cancel', id: reply.id, reason: 'interrupt' });
+        this.#fail(reply.id, pending, error);
+      }
+      return;
+    }
     this.#forget(reply.id, pending);
     if (reply.ok) pending.resolve(reply.value);
     else pending.reject(fromWire(reply.error));
   }
 
-  #fail(id: number, pending: Pending, error: McpSyncError): void {
+  #fail(id: number, pending: Pending, error: unknown): void {
     this.#forget(id, pending);
     pending.reject(error);
   }

@@ -7,7 +7,9 @@ import { receiveMessageOnPort, type BroadcastChannel, type MessagePort } from 'n
 import { ErrorCode, McpSyncError, fromWire } from '../shared/errors.js';
 import type { Op, OpArgs, OpResult } from '../shared/operations.js';
 import { SLOT_INTERRUPT, SLOT_SIGNAL, type CallerMessage, type HubHandle, type ReplyMessage } from '../shared/protocol.js';
+import type { Progress } from '../shared/types.js';
 import { clientClosedError, interruptedError, timeoutError } from './call-errors.js';
+import { progressRequest, type CallerProgress } from './requests.js';
 import { WorkerState } from './worker-state.js';
 
 /** Values of the slot's interrupt word: none pending, or interrupt the call in flight. */
@@ -47,6 +49,7 @@ export class Channel {
   readonly #worker: WorkerState;
   #nextId = 0;
   #closed = false;
+  #inProgressCallback = false;
 
   constructor(port: MessagePort | BroadcastChannel, slot: SharedArrayBuffer, hub: Pick<HubHandle, 'hubState' | 'failure'>) {
     this.#port = port;
@@ -59,17 +62,25 @@ export class Channel {
   }
 
   /**
-   * Posts `op(args)` and blocks until its reply, at most `timeoutMs`.
-   * @throws McpSyncError TIMEOUT, INTERRUPTED, WORKER_EXITED, CLOSED, or the worker's error
+   * Posts `op(args)` and blocks until its reply, at most `timeoutMs` — running `progress`'s callback
+   * here, on this thread, for each progress notification that comes first.
+   * @throws McpSyncError TIMEOUT, INTERRUPTED, WORKER_EXITED, CLOSED, or the worker's error; what the progress callback throws
    */
-  request<O extends Op>(op: O, args: OpArgs<O>, timeoutMs: number, server?: string): OpResult<O> {
+  request<O extends Op>(op: O, args: OpArgs<O>, timeoutMs: number, server?: string, progress?: CallerProgress): OpResult<O> {
     if (this.#closed) throw clientClosedError(server);
+    // A call from inside a progress callback would drain (and drop) the reply of the call it is in.
+    if (this.#inProgressCallback) {
+      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, 'A call cannot be made from inside an onProgress callback on the same thread', {
+        ...(server !== undefined && { server }),
+      });
+    }
     this.#worker.assertAlive(server);
     const id = ++this.#nextId;
     // An interrupt aimed at an earlier call must not hit this one.
     Atomics.store(this.#slot, SLOT_INTERRUPT, NO_INTERRUPT);
+    const wanted = progress === undefined ? {} : { progress: progressRequest(progress) };
     try {
-      this.#post({ type: 'request', id, op, args, timeoutMs });
+      this.#post({ type: 'request', id, op, args, timeoutMs, ...wanted });
     } catch (error) {
       // Structured clone refused the arguments (a function, a symbol…): the caller's mistake.
       throw new McpSyncError(
@@ -78,7 +89,9 @@ export class Channel {
         server === undefined ? undefined : { server },
       );
     }
-    const deadline = performance.now() + timeoutMs;
+    const started = performance.now();
+    const cap = progress?.maxTotalTimeoutMs === undefined ? Infinity : started + progress.maxTotalTimeoutMs;
+    let deadline = Math.min(started + timeoutMs, cap);
     for (;;) {
       // Read the signal word BEFORE draining the port: if the worker replies after the drain,
       // it has already bumped the word, so Atomics.wait returns at once instead of sleeping.
@@ -94,6 +107,11 @@ export class Channel {
         // A late reply to a call that already timed out or was interrupted: drop it, never
         // take it as the answer to this call.
         if (reply.id !== id) continue;
+        if (reply.type === 'progress') {
+          if (progress?.reset === true) deadline = Math.min(performance.now() + timeoutMs, cap);
+          this.#deliver(progress, reply.progress, id);
+          continue;
+        }
         if (reply.ok) return reply.value as OpResult<O>;
         throw fromWire(reply.error);
       }
@@ -109,6 +127,20 @@ export class Channel {
       // Sleep in slices of at most a second: a worker stopped by terminate() runs no exit hook,
       // so a caller in another thread re-reads the worker word rather than sleep to its deadline.
       Atomics.wait(this.#slot, SLOT_SIGNAL, seen, Math.min(remaining, MAX_WAIT_SLICE_MS));
+    }
+  }
+
+  /** Runs the progress callback; one that throws ends the call (cancelled, its error thrown). */
+  #deliver(progress: CallerProgress | undefined, value: Progress, id: number): void {
+    if (progress === undefined) return;
+    this.#inProgressCallback = true;
+    try {
+      progress.onProgress(value);
+    } catch (error) {
+      this.#post({ type: 'cancel', id, reason: 'interrupt' });
+      throw error;
+    } finally {
+      this.#inProgressCallback = false;
     }
   }
 

@@ -349,6 +349,6 @@ export class McpHub implements SyncClient {
 
   #send<O extends Op>(request: PreparedRequest<O>): OpResult<O> {
     if (this.#closed) throw closedError(request.server);
-    return this.#channel.request(request.op, request.args, request.timeoutMs, request.server);
+    return this.#channel.request(request.op, request.args, request.timeoutMs, request.server, request.progress);
   }
 }

@@ -6,7 +6,8 @@
  */
 import { DEFAULT_CALL_TIMEOUT_MS } from '../config/load-config.js';
 import { ErrorCode, McpSyncError } from '../shared/errors.js';
-import { MAX_TIMEOUT_MS, type CallOptions, type ClientOp, type Op, type OpArgs } from '../shared/operations.js';
+import { MAX_TIMEOUT_MS, type CallOptions, type ClientOp, type Op, type OpArgs, type ProgressRequest } from '../shared/operations.js';
+import type { Progress } from '../shared/types.js';
 import type { ServerSummary } from '../shared/protocol.js';
 import { assertJson } from './json-check.js';
 
@@ -18,6 +19,13 @@ export interface PreparedRequest<O extends Op = Op> {
   args: OpArgs<O>;
   timeoutMs: number;
   server?: string;
+  /** Progress wanted: the callback stays on the caller's side, the rest goes to the worker. */
+  progress?: CallerProgress;
+}
+
+/** Progress as the caller handles it (see {@link CallOptions.onProgress}). */
+export interface CallerProgress extends ProgressRequest {
+  onProgress: (progress: Progress) => void;
 }
 
 /** Deadline of operations that only read the worker's state (`servers()`, the catalog). */
@@ -91,11 +99,44 @@ export class ServerTable {
    */
   prepare<O extends ClientOp>(op: O, args: OpArgs<O>, options: CallOptions = {}): PreparedRequest<O> {
     const server = (CHECKS[op] as Check<O>)(args);
-    if (server !== undefined) return { op, args, server, timeoutMs: checkTimeout(options.timeoutMs ?? this.get(server).timeoutMs, server) };
+    const progress = progressOf(options, server);
+    const withProgress = progress === undefined ? {} : { progress };
+    if (server !== undefined) {
+      return { op, args, server, timeoutMs: checkTimeout(options.timeoutMs ?? this.get(server).timeoutMs, server), ...withProgress };
+    }
     const fallback =
       op === 'servers' ? STATUS_TIMEOUT_MS : Math.max(0, ...this.servers.map((summary) => summary.timeoutMs)) || DEFAULT_CALL_TIMEOUT_MS;
-    return { op, args, timeoutMs: checkTimeout(options.timeoutMs ?? fallback) };
+    return { op, args, timeoutMs: checkTimeout(options.timeoutMs ?? fallback), ...withProgress };
   }
+}
+
+/** What of a call's progress options the worker needs (the callback stays with the caller). */
+export function progressRequest({ reset, maxTotalTimeoutMs }: CallerProgress): ProgressRequest {
+  return { reset, ...(maxTotalTimeoutMs !== undefined && { maxTotalTimeoutMs }) };
+}
+
+/**
+ * The progress options of a call, checked; undefined when no progress is wanted.
+ * @throws McpSyncError INVALID_ARGUMENT
+ */
+function progressOf(options: CallOptions, server: string | undefined): CallerProgress | undefined {
+  const { onProgress, resetTimeoutOnProgress, maxTotalTimeoutMs } = options;
+  const invalid = (message: string): McpSyncError =>
+    new McpSyncError(ErrorCode.INVALID_ARGUMENT, message, server === undefined ? undefined : { server });
+  if (onProgress !== undefined && typeof onProgress !== 'function')
+    throw invalid(`onProgress must be a function, got ${typeof onProgress}`);
+  if (resetTimeoutOnProgress !== undefined && typeof resetTimeoutOnProgress !== 'boolean') {
+    throw invalid(`resetTimeoutOnProgress must be true or false, got ${String(resetTimeoutOnProgress)}`);
+  }
+  if (maxTotalTimeoutMs !== undefined && resetTimeoutOnProgress !== true) {
+    throw invalid('maxTotalTimeoutMs caps a deadline that progress restarts: give it with resetTimeoutOnProgress: true');
+  }
+  if (onProgress === undefined && resetTimeoutOnProgress !== true) return undefined;
+  return {
+    onProgress: onProgress ?? (() => undefined),
+    reset: resetTimeoutOnProgress === true,
+    ...(maxTotalTimeoutMs !== undefined && { maxTotalTimeoutMs: checkTimeout(maxTotalTimeoutMs, server) }),
+  };
 }
 
 /** @throws McpSyncError INVALID_ARGUMENT unless 0 < timeoutMs ≤ {@link MAX_TIMEOUT_MS} */

@@ -6,7 +6,18 @@
  * Adding an operation here fails to compile until every one of them has it.
  */
 import type { ServerCatalog, ServerInfo } from './protocol.js';
-import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ReadResourceResult, Resource, Skill, SkillFile, Tool } from './types.js';
+import type {
+  CallToolResult,
+  GetPromptResult,
+  JsonObject,
+  Progress,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  Skill,
+  SkillFile,
+  Tool,
+} from './types.js';
 
 /** Name → `[arguments, result]` of every operation of the I/O worker. */
 // A type, not an interface: a type literal fits OperationTable's index signature.
@@ -66,6 +77,22 @@ export type ClientOp = Exclude<Op, InternalOp>;
 export interface CallOptions {
   /** Deadline of this call in milliseconds. @default the server's `timeout` (120 s) */
   timeoutMs?: number;
+  /**
+   * Called on the calling thread, synchronously, for each progress notification the server sends
+   * for this call (the caller wakes, runs it, and goes back to waiting). A callback that throws
+   * ends the call: it is cancelled and the callback's error is thrown. @default none
+   */
+  onProgress?: (progress: Progress) => void;
+  /** Each progress notification restarts the `timeoutMs` deadline (up to `maxTotalTimeoutMs`). @default false */
+  resetTimeoutOnProgress?: boolean;
+  /** With `resetTimeoutOnProgress`: the call's deadline however much progress comes. @default none */
+  maxTotalTimeoutMs?: number;
+}
+
+/** What of {@link CallOptions} reaches the worker: progress wanted, and how it moves the deadline. */
+export interface ProgressRequest {
+  reset: boolean;
+  maxTotalTimeoutMs?: number;
 }
 
 /** The worker's API object for table `T`: every operation, taking its arguments and then the request's context. */

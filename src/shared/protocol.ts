@@ -5,7 +5,8 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { WireError } from './errors.js';
-import type { Op } from './operations.js';
+import type { Op, ProgressRequest } from './operations.js';
+import type { Progress } from './types.js';
 
 /** Which tools and utilities of a server are exposed. */
 export interface ToolFilter {
@@ -197,6 +198,8 @@ export interface RequestMessage {
   op: Op;
   args: unknown[];
   timeoutMs: number;
+  /** The caller wants the call's progress notifications (posted as {@link ProgressMessage}s). */
+  progress?: ProgressRequest;
 }
 
 /** Caller → worker: the caller gave up on request `id` (deadline or interrupt); cancel it. */
@@ -252,7 +255,16 @@ export interface ServerSummary {
 
 /** Worker → caller: the answer to request `id`. */
 export type ReplyMessage =
-  { type: 'reply'; id: number; ok: true; value: unknown } | { type: 'reply'; id: number; ok: false; error: WireError };
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; error: WireError }
+  | ProgressMessage;
+
+/** Worker → caller: a progress notification of request `id`, before its reply (the slot is bumped too). */
+export interface ProgressMessage {
+  type: 'progress';
+  id: number;
+  progress: Progress;
+}
 
 /**
  * Channel slot layout (an Int32Array over a SharedArrayBuffer, one per caller channel).

@@ -100,3 +100,12 @@ export interface SkillFile {
   frontmatter?: JsonObject;
   body?: string;
 }
+
+/** A progress notification of a call in flight (`notifications/progress`). */
+export interface Progress {
+  /** How far along: increases with every notification. */
+  progress: number;
+  /** The end of the scale, when the server knows it. */
+  total?: number;
+  message?: string;
+}

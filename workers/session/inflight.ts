@@ -5,7 +5,9 @@
  * unrun and each caller retries on the new session — closing it early would turn those safe
  * retries into "outcome uncertain" errors. It is closed when its last request settles.
  */
-import type { Client } from '@modelcontextprotocol/client';
+import type { Client, RequestOptions } from '@modelcontextprotocol/client';
+import type { ProgressRequest } from '../../src/shared/operations.js';
+import type { Progress } from '../../src/shared/types.js';
 import type { AbortReason } from '../recovery/classify.js';
 
 /** What one request needs from the dispatcher: its abort signal and its deadline. */
@@ -17,6 +19,25 @@ export interface CallContext {
   controller: AbortController;
   signal: AbortSignal;
   timeoutMs: number;
+  /** The caller wants progress: each notification of the call goes to it (posted to its channel). */
+  progress?: ProgressRequest & { report(progress: Progress): void };
+}
+
+/**
+ * The SDK's options for one request: the caller's signal and deadline — restarted by each progress
+ * notification when the caller asked for that, up to its cap — and its progress callback.
+ */
+export function requestOptions(ctx: CallContext): RequestOptions {
+  const { signal, timeoutMs, progress } = ctx;
+  if (progress === undefined) return { signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs };
+  const cap = progress.reset ? progress.maxTotalTimeoutMs : timeoutMs;
+  return {
+    signal,
+    timeout: timeoutMs,
+    ...(cap !== undefined && { maxTotalTimeout: cap }),
+    resetTimeoutOnProgress: progress.reset,
+    onprogress: (value) => progress.report(value),
+  };
 }
 
 export class InflightRequests {

@@ -69,6 +69,7 @@ export async function openClient(
   };
   try {
     await client.connect(transport, { ...options(), ...(request.prior !== undefined && { prior: request.prior }) });
+    notificationsBeforeResponses(transport);
     await request.discover(client, options());
     return { ok: true, opened: { client, transport, verdict: verdictOf(client) } };
   } catch (error) {
@@ -101,6 +102,21 @@ function createClient(request: OpenRequest): Client {
   });
   installClientHandlers(client, handlers, config.name);
   return client;
+}
+
+/**
+ * The SDK (2.4.0) runs notification handlers a microtask after they arrive but settles responses at
+ * once: a call's last progress notification, read in the same chunk as its result, finds the call
+ * gone and is dropped ("unknown token"). Responses are handed over a microtask later too, so
+ * everything reaches the client in the order the server sent it.
+ */
+function notificationsBeforeResponses(transport: Transport): void {
+  const deliver = transport.onmessage;
+  if (deliver === undefined) return;
+  transport.onmessage = (message, extra) => {
+    if ('id' in message && !('method' in message)) queueMicrotask(() => deliver(message, extra));
+    else deliver(message, extra);
+  };
 }
 
 /** What to hand back as `prior` for this server's next connect. */

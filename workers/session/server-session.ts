@@ -10,7 +10,7 @@ import type { RecoveryOptions, ServerConfig, ServerInfo, ServerState } from '../
 import { CircuitBreaker } from '../recovery/breaker.js';
 import { classify, type AbortReason } from '../recovery/classify.js';
 import type { ClientHandlers } from './client-handlers.js';
-import { InflightRequests, type CallContext } from './inflight.js';
+import { InflightRequests, requestOptions, type CallContext } from './inflight.js';
 import { Liveness, type LivenessHost } from './liveness.js';
 import { answered, RECONNECT_EVENTS, ReconnectBudget, type ReconnectCause } from './reconnect-budget.js';
 
@@ -147,7 +147,7 @@ export class ServerSession {
     // removes its listener); tracked here so a dead link can abort it as 'lost'.
     this.#inflight.track(ctx.controller, client);
     try {
-      const result = await fn(client, { signal: ctx.signal, timeout: ctx.timeoutMs, maxTotalTimeout: ctx.timeoutMs });
+      const result = await fn(client, requestOptions(ctx));
       this.#liveness.touch();
       return result;
     } catch (error) {
