@@ -255,9 +255,7 @@ export interface ServerSummary {
 
 /** Worker → caller: the answer to request `id`. */
 export type ReplyMessage =
-  | { type: 'reply'; id: number; ok: true; value: unknown }
-  | { type: 'reply'; id: number; ok: false; error: WireError }
-  | ProgressMessage;
+  { type: 'reply'; id: number; ok: true; value: unknown } | { type: 'reply'; id: number; ok: false; error: WireError } | ProgressMessage;
 
 /** Worker → caller: a progress notification of request `id`, before its reply (the slot is bumped too). */
 export interface ProgressMessage {
