@@ -10,7 +10,7 @@ import type { ServerInfo } from '../shared/protocol.js';
 import type { Context } from './context.js';
 import { quote } from './output.js';
 import { hubConfig } from './find-config.js';
-import { withSpinner } from './spinner.js';
+import { withSpinner, type SetStatus } from './spinner.js';
 
 /**
  * Starts a hub on `ctx`'s config — only the servers in `only`, when given — runs `fn` with it and
@@ -33,7 +33,7 @@ export async function withHub<T>(ctx: Context, only: string[] | undefined, fn: (
 }
 
 /** Runs a blocking call with a progress line (`label`) on a terminal. */
-export function blocking<T>(ctx: Context, label: string, call: () => T): T {
+export function blocking<T>(ctx: Context, label: string, call: (status: SetStatus) => T): T {
   return withSpinner(ctx.output.interactive, label, call);
 }
 

@@ -42,6 +42,7 @@ export function summaryLines(server: string, tool: string, threads: number, repo
     ['errors', errors.length === 0 ? 'none' : errors.join(', ')],
     ['hung', report.unfinished > 0 ? `${report.hung} (${report.unfinished} never returned)` : String(report.hung)],
     ['recoveries', `${report.recoveries} new session${report.recoveries === 1 ? '' : 's'}`],
+    ...(report.progress > 0 ? [['progress', `${report.progress} notifications, each on its caller's thread`] as [string, string]] : []),
     ['peak memory', `${Math.round(report.peakRssBytes / 2 ** 20)} MB RSS (the whole process, I/O worker included)`],
   ];
   // One message per kind of failure, so a count comes with its why.

@@ -99,6 +99,8 @@ export interface StressReport {
   rssSamples: { start: number; middle: number; end: number };
   /** New sessions of the server during the run (its generation delta in `hub.servers()`). */
   recoveries: number;
+  /** Progress notifications the calls received (each on the thread that made the call). */
+  progress: number;
   /** Faults injected. */
   faults: number;
 }
@@ -217,6 +219,7 @@ export async function runStress(hub: McpHub, options: StressOptions): Promise<St
       peakRssBytes: Math.max(peakRssBytes, rssSamples.end),
       rssSamples,
       recoveries: generation() - generationBefore,
+      progress: memory.sum(REGION.PROGRESS),
       faults,
     };
   } finally {

@@ -30,10 +30,11 @@ const CONTROL_WORDS = 5;
 /**
  * Words of one thread's region (Int32, written only by that thread): CALL_START, when the call in
  * flight started, in ms since the run's base time + 1 (0: none); OK; MISMATCHED; HUNG, calls that
- * returned past deadline + grace; MAX_US, the slowest successful call; then one counter per OUTCOME_CODES
- * entry; then the histogram of successful calls' latencies.
+ * returned past deadline + grace; MAX_US, the slowest successful call; PROGRESS, the progress
+ * notifications its calls received; then one counter per OUTCOME_CODES entry; then the histogram
+ * of successful calls' latencies.
  */
-export const REGION = { CALL_START: 0, OK: 1, MISMATCHED: 2, HUNG: 3, MAX_US: 4, ERRORS: 5 } as const;
+export const REGION = { CALL_START: 0, OK: 1, MISMATCHED: 2, HUNG: 3, MAX_US: 4, PROGRESS: 5, ERRORS: 6 } as const;
 const HIST = REGION.ERRORS + OUTCOMES;
 
 // The histogram (HDR-like): exact 1 µs buckets below 64 µs, then 64 buckets per power of two
@@ -252,7 +253,8 @@ function callOnce(
   const started = performance.now();
   let column: number;
   try {
-    const result = client.callTool(task.server, task.tool, args, { timeoutMs: task.timeoutMs });
+    const onProgress = (): void => void Atomics.add(region, REGION.PROGRESS, 1);
+    const result = client.callTool(task.server, task.tool, args, { timeoutMs: task.timeoutMs, onProgress });
     if (result.isError === true) {
       column = REGION.ERRORS + TOOL_ERROR;
       samples[TOOL_ERROR_SAMPLE] ??= firstText(result).slice(0, SAMPLE_CHARS);

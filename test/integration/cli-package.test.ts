@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, removeTempDirs, runCli, tempDir, writeConfig } from '../helpers/cli.js';
-import { fixturePath, stdioFixtureCommand } from '../helpers/servers.js';
+import { fixturePath, modernStdioCommand, stdioFixtureCommand } from '../helpers/servers.js';
 
 /**
  * The `mcp-sync` command as installed: the files `npm pack` would publish, copied to a directory
@@ -83,6 +83,21 @@ describe.skipIf(script === undefined)('on a terminal', () => {
     expect(screen).toMatch(/connecting to MCP server 'slow'… \d\.\d s/);
     // The last progress frame is erased before the result is printed.
     expect(screen).toContain('\r\x1b[Kready');
+  });
+
+  it("shows a call's progress notifications on its progress line", () => {
+    const config = writeConfig({ modern: modernStdioCommand() });
+    const { code, screen } = onTerminal(['call', 'modern', 'slow', '{"ms":1500,"steps":5}', '--config', config]);
+    expect(code).toBe(0);
+    expect(screen).toMatch(/calling 'slow' on 'modern'… \d\.\d s — [1-5]\/5 \(\d+ %\)/);
+    expect(screen).toContain('\r\x1b[Kdone');
+  });
+
+  it('counts progress notifications in the stress summary', () => {
+    const config = writeConfig({ modern: modernStdioCommand() });
+    const { code, screen } = onTerminal(['stress', 'modern', 'slow', '{"ms":2,"steps":2}', '-t', '2', '-n', '20', '--config', config]);
+    expect(code).toBe(0);
+    expect(screen).toMatch(/progress\s+40 notifications, each on its caller's thread/);
   });
 
   it('draws the stress progress bar in place, then the summary', () => {
