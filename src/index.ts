@@ -31,6 +31,8 @@ export type {
 } from './shared/protocol.js';
 export type {
   CallToolResult,
+  Completion,
+  CompletionReference,
   ContentBlock,
   GetPromptResult,
   JsonObject,
@@ -39,6 +41,7 @@ export type {
   ReadResourceResult,
   Resource,
   ResourceContents,
+  ResourceTemplate,
   Skill,
   SkillFile,
   Tool,

@@ -3,10 +3,21 @@
  * the async façade — dispatches into an instance of this class; no operation is implemented
  * twice. Each method takes its arguments, then the request's {@link CallContext}.
  */
-import type { CallToolResult, Client, GetPromptResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/client';
+import {
+  UriTemplate,
+  type CallToolResult,
+  type Client,
+  type GetPromptResult,
+  type Prompt,
+  type ReadResourceResult,
+  type RequestOptions,
+  type Resource,
+  type ResourceTemplateType as ResourceTemplate,
+  type Tool,
+} from '@modelcontextprotocol/client';
 import { SkillsClient, type Skill, type SkillFile as SdkSkillFile } from '@modelcontextprotocol/client/ext/skills';
 import { ErrorCode, McpSyncError } from '../src/shared/errors.js';
-import type { SkillFile } from '../src/shared/types.js';
+import type { Completion, CompletionReference, SkillFile } from '../src/shared/types.js';
 import { suggest } from '../src/shared/suggest.js';
 import type { Operations, WorkerApiOf } from '../src/shared/operations.js';
 import type { RecoveryOptions, ServerCatalog, ServerConfig, ServerInfo } from '../src/shared/protocol.js';
@@ -113,22 +124,44 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
    * fails to answer (its state and error are in `servers()`).
    */
   async listTools(server: string | undefined, ctx: CallContext): Promise<(Tool & { server: string })[]> {
-    const sessions = server === undefined ? [...this.#sessions.values()].filter((s) => s.state === 'ready') : [this.#session(server)];
-    const lists = await Promise.all(
-      // Each server gets a request controller of its own (linked to the caller's), so a link
-      // found dead on one server aborts only that server's listing.
-      sessions.map((session) =>
-        // Every page (the SDK follows nextCursor, at most MAX_PAGES; in 2026 it may answer from
-        // the server's ttlMs cache).
-        withRecovery(session, sessions.length === 1 ? ctx : linkedContext(ctx), async (client, options) =>
-          advertises(client, 'tools') ? (await client.listTools(undefined, options)).tools : [],
-        ).catch((error: unknown) => {
-          if (server !== undefined) throw error;
-          return [];
-        }),
-      ),
+    // Every page (the SDK follows nextCursor, at most MAX_PAGES; in 2026 it may answer from the
+    // server's ttlMs cache).
+    return this.#across(server, ctx, async (client, options) =>
+      advertises(client, 'tools') ? (await client.listTools(undefined, options)).tools : [],
     );
-    return lists.flatMap((tools, i) => tools.map((tool) => ({ ...tool, server: sessions[i]!.name })));
+  }
+
+  async listResourceTemplates(server: string | undefined, ctx: CallContext): Promise<(ResourceTemplate & { server: string })[]> {
+    return this.#across(server, ctx, async (client, options) =>
+      advertises(client, 'resources') ? (await client.listResourceTemplates(undefined, options)).resourceTemplates : [],
+    );
+  }
+
+  async readResourceTemplate(
+    server: string,
+    uriTemplate: string,
+    variables: Record<string, string | string[]>,
+    ctx: CallContext,
+  ): Promise<ReadResourceResult> {
+    let uri: string;
+    try {
+      uri = new UriTemplate(uriTemplate).expand(variables);
+    } catch (error) {
+      const message = `The URI template '${uriTemplate}' of MCP server '${server}' cannot be expanded: ${error instanceof Error ? error.message : String(error)}`;
+      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, message, { server });
+    }
+    return this.readResource(server, uri, ctx);
+  }
+
+  async complete(
+    server: string,
+    ref: CompletionReference,
+    argument: { name: string; value: string },
+    context: Record<string, string> | undefined,
+    ctx: CallContext,
+  ): Promise<Completion> {
+    const params = { ref, argument, ...(context !== undefined && { context: { arguments: context } }) };
+    return withRecovery(this.#session(server), ctx, async (client, options) => (await client.complete(params, options)).completion);
   }
 
   async callTool(server: string, tool: string, args: Record<string, unknown> | undefined, ctx: CallContext): Promise<CallToolResult> {
@@ -211,6 +244,29 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
       new Promise<void>((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref()),
     ]);
     return this.#closed;
+  }
+
+  /**
+   * `list` on one server — or on every ready server, leaving out any that fails to answer (its
+   * state and error are in `servers()`) — each item tagged with its server.
+   */
+  async #across<T>(
+    server: string | undefined,
+    ctx: CallContext,
+    list: (client: Client, options: RequestOptions) => Promise<T[]>,
+  ): Promise<(T & { server: string })[]> {
+    const sessions = server === undefined ? [...this.#sessions.values()].filter((s) => s.state === 'ready') : [this.#session(server)];
+    const lists = await Promise.all(
+      // Each server gets a request controller of its own (linked to the caller's), so a link
+      // found dead on one server aborts only that server's listing.
+      sessions.map((session) =>
+        withRecovery(session, sessions.length === 1 ? ctx : linkedContext(ctx), list).catch((error: unknown) => {
+          if (server !== undefined) throw error;
+          return [];
+        }),
+      ),
+    );
+    return lists.flatMap((items, i) => items.map((item) => ({ ...item, server: sessions[i]!.name })));
   }
 
   #session(server: string): ServerSession {

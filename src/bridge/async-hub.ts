@@ -17,11 +17,14 @@ import { HUB_WORKER, type CallerMessage, type HubHandle, type ReplyMessage, type
 import { WorkerState } from './worker-state.js';
 import type {
   CallToolResult,
+  Completion,
+  CompletionReference,
   GetPromptResult,
   JsonObject,
   Prompt,
   ReadResourceResult,
   Resource,
+  ResourceTemplate,
   Skill,
   SkillFile,
   Tool,
@@ -98,6 +101,29 @@ export class AsyncMcpHub implements AsyncClient {
 
   readResource(server: string, uri: string, options?: CallOptions): Promise<ReadResourceResult> {
     return this.#call('readResource', [server, uri], options);
+  }
+
+  listResourceTemplates(server?: string, options?: CallOptions): Promise<ResourceTemplate[]> {
+    return this.#call('listResourceTemplates', [server], options);
+  }
+
+  readResourceTemplate(
+    server: string,
+    uriTemplate: string,
+    variables: Record<string, string | string[]>,
+    options?: CallOptions,
+  ): Promise<ReadResourceResult> {
+    return this.#call('readResourceTemplate', [server, uriTemplate, variables], options);
+  }
+
+  complete(
+    server: string,
+    ref: CompletionReference,
+    argument: { name: string; value: string },
+    context?: Record<string, string>,
+    options?: CallOptions,
+  ): Promise<Completion> {
+    return this.#call('complete', [server, ref, argument, context], options);
   }
 
   listPrompts(server: string, options?: CallOptions): Promise<Prompt[]> {

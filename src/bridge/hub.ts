@@ -32,11 +32,14 @@ import { closedError } from './call-errors.js';
 import { WorkerState } from './worker-state.js';
 import type {
   CallToolResult,
+  Completion,
+  CompletionReference,
   GetPromptResult,
   JsonObject,
   Prompt,
   ReadResourceResult,
   Resource,
+  ResourceTemplate,
   Skill,
   SkillFile,
   Tool,
@@ -210,6 +213,43 @@ export class McpHub implements SyncClient {
   /** Reads one resource. @throws McpSyncError as {@link McpHub.callTool} */
   readResource(server: string, uri: string, options?: CallOptions): ReadResourceResult {
     return this.#call('readResource', [server, uri], options);
+  }
+
+  /**
+   * Lists every page of resource templates of one server, or of every ready server (each tagged
+   * with its server; a server that fails to answer is left out).
+   * @throws McpSyncError as {@link McpHub.listTools}
+   */
+  listResourceTemplates(server?: string, options?: CallOptions): ResourceTemplate[] {
+    return this.#call('listResourceTemplates', [server], options);
+  }
+
+  /**
+   * Reads the resource `uriTemplate` names once `variables` are filled in (RFC 6570, e.g.
+   * `file:///{+path}` with `{path: 'docs/a.md'}`). @throws McpSyncError as {@link McpHub.callTool}
+   */
+  readResourceTemplate(
+    server: string,
+    uriTemplate: string,
+    variables: Record<string, string | string[]>,
+    options?: CallOptions,
+  ): ReadResourceResult {
+    return this.#call('readResourceTemplate', [server, uriTemplate, variables], options);
+  }
+
+  /**
+   * Candidate values for a prompt argument or a resource template variable, given what is typed
+   * so far (`argument.value`) and the other arguments already chosen (`context`).
+   * @throws McpSyncError as {@link McpHub.callTool}
+   */
+  complete(
+    server: string,
+    ref: CompletionReference,
+    argument: { name: string; value: string },
+    context?: Record<string, string>,
+    options?: CallOptions,
+  ): Completion {
+    return this.#call('complete', [server, ref, argument, context], options);
   }
 
   /** Lists every page of a server's prompts. @throws McpSyncError as {@link McpHub.listTools} */

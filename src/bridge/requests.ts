@@ -47,6 +47,38 @@ const CHECKS: { [O in ClientOp]: Check<O> } = {
   },
   listResources: ([server]) => server,
   readResource: ([server, uri]) => (assertString(uri, 'uri', server), server),
+  listResourceTemplates: ([server]) => server,
+  readResourceTemplate: ([server, uriTemplate, variables]) => {
+    assertString(uriTemplate, 'uriTemplate', server);
+    const valid =
+      typeof variables === 'object' &&
+      variables !== null &&
+      !Array.isArray(variables) &&
+      Object.values(variables).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((item) => typeof item === 'string')));
+    if (!valid) {
+      const message = `Variables of template '${uriTemplate}' on '${server}' must be an object of strings (or arrays of strings)`;
+      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, message, { server });
+    }
+    return server;
+  },
+  complete: ([server, ref, argument, context]) => {
+    const refOk =
+      typeof ref === 'object' &&
+      ref !== null &&
+      ((ref.type === 'ref/prompt' && typeof ref.name === 'string') || (ref.type === 'ref/resource' && typeof ref.uri === 'string'));
+    if (!refOk) {
+      const message = `complete() takes a reference {type: 'ref/prompt', name} or {type: 'ref/resource', uri}, got ${JSON.stringify(ref)}`;
+      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, message, { server });
+    }
+    if (typeof argument !== 'object' || argument === null || typeof argument.name !== 'string' || typeof argument.value !== 'string') {
+      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `complete() takes an argument {name, value} of strings`, { server });
+    }
+    const strings =
+      context === undefined ||
+      (typeof context === 'object' && context !== null && Object.values(context).every((v) => typeof v === 'string'));
+    if (!strings) throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `complete()'s context must be an object of strings`, { server });
+    return server;
+  },
   listPrompts: ([server]) => server,
   getPrompt: ([server, name, args]) => {
     assertString(name, 'name', server);

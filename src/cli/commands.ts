@@ -62,6 +62,23 @@ export const COMMANDS: readonly Command[] = [
     load: () => import('./read.js'),
   },
   {
+    name: 'templates',
+    usage: '[server]',
+    summary: 'List the resource templates of every connected server, or of one',
+    flags: CALL_FLAGS,
+    arity: [0, 1],
+    load: () => import('./templates.js'),
+  },
+  {
+    name: 'complete',
+    usage: '<server> <prompt|template> <argument> [value]',
+    summary: 'Candidate values for a prompt argument or a resource template variable',
+    details: ['A target with :// or { is a resource template (its uriTemplate), else a prompt name. value: what is typed so far.'],
+    flags: CALL_FLAGS,
+    arity: [3, 4],
+    load: () => import('./complete.js'),
+  },
+  {
     name: 'prompts',
     usage: '[server]',
     summary: 'List the prompts of every connected server, or of one',

@@ -10,10 +10,13 @@ import type {
   CallToolResult,
   GetPromptResult,
   JsonObject,
+  Completion,
+  CompletionReference,
   Progress,
   Prompt,
   ReadResourceResult,
   Resource,
+  ResourceTemplate,
   Skill,
   SkillFile,
   Tool,
@@ -31,6 +34,23 @@ export type Operations = {
   callTool: { args: [server: string, tool: string, args: JsonObject | undefined]; result: CallToolResult };
   listResources: { args: [server: string]; result: Resource[] };
   readResource: { args: [server: string, uri: string]; result: ReadResourceResult };
+  /** Every page of resource templates of one server, or of every ready server. */
+  listResourceTemplates: { args: [server: string | undefined]; result: ResourceTemplate[] };
+  /** Reads the resource a template names once `variables` are filled in (RFC 6570 expansion). */
+  readResourceTemplate: {
+    args: [server: string, uriTemplate: string, variables: Record<string, string | string[]>];
+    result: ReadResourceResult;
+  };
+  /** Candidate values for a prompt argument or a template variable (`completion/complete`). */
+  complete: {
+    args: [
+      server: string,
+      ref: CompletionReference,
+      argument: { name: string; value: string },
+      context: Record<string, string> | undefined,
+    ];
+    result: Completion;
+  };
   listPrompts: { args: [server: string]; result: Prompt[] };
   getPrompt: { args: [server: string, name: string, args: Record<string, string> | undefined]; result: GetPromptResult };
   /** The server's skills (SEP-2640), listed: nothing is read. */
@@ -57,6 +77,9 @@ export const OPS: ReadonlySet<string> = new Set(
     callTool: true,
     listResources: true,
     readResource: true,
+    listResourceTemplates: true,
+    readResourceTemplate: true,
+    complete: true,
     listPrompts: true,
     getPrompt: true,
     listSkills: true,

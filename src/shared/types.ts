@@ -109,3 +109,27 @@ export interface Progress {
   total?: number;
   message?: string;
 }
+
+/** A resource template as listed by a server (RFC 6570 `uriTemplate`), with the server that offers it. */
+export interface ResourceTemplate {
+  uriTemplate: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  /** The configured name of the server this template belongs to. */
+  server: string;
+  [key: string]: unknown;
+}
+
+/** What a completion is for: a prompt's argument, or a resource template's variable. */
+export type CompletionReference = { type: 'ref/prompt'; name: string } | { type: 'ref/resource'; uri: string };
+
+/** The result of `completion/complete`: candidate values for the argument. */
+export interface Completion {
+  values: string[];
+  /** How many candidates there are in all, when the server says. */
+  total?: number;
+  /** More candidates exist than `values` holds. */
+  hasMore?: boolean;
+}

@@ -1,7 +1,8 @@
 /** Small helpers the integration tests share for blocking calls and their results. */
-import { BroadcastChannel } from 'node:worker_threads';
+import { once } from 'node:events';
+import { BroadcastChannel, Worker } from 'node:worker_threads';
 import { expect } from 'vitest';
-import { McpSyncError } from '../../dist/src/index.js';
+import { McpSyncError, type HubHandle } from '../../dist/src/index.js';
 
 /** The first text block of a result ('' when there is none). */
 export function firstText(result: { content: { type: string; text?: string }[] }): string {
@@ -33,4 +34,13 @@ export function crashWorkers(): void {
   const channel = new BroadcastChannel('mcp-sync-test:crash-worker');
   channel.postMessage('crash');
   channel.close();
+}
+
+/** Runs `op(...args)` on an attached client in a new thread (test/fixtures/attached-op.ts) and returns its value. */
+export async function onPoolThread<T>(handle: HubHandle, op: string, ...args: unknown[]): Promise<T> {
+  const worker = new Worker(new URL('../../dist/test/fixtures/attached-op.js', import.meta.url), { workerData: { handle, op, args } });
+  const [reply] = (await once(worker, 'message')) as [{ value?: T; error?: { code: string; message: string } }];
+  await once(worker, 'exit');
+  if (reply.error !== undefined) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+  return reply.value as T;
 }

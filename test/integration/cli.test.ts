@@ -78,6 +78,20 @@ describe('a 2026-07-28 server next to 2025 ones', () => {
   });
 });
 
+describe('templates and completion', () => {
+  it('templates lists them; complete prints the candidates for a prompt argument or a template variable', () => {
+    const config = writeConfig({ new: modernStdioCommand({ name: 'new' }) });
+    expect(runCli(['templates', '--config', config]).stdout).toMatch(
+      /^new\s+fixture:\/\/notes\/\{topic\}\{\?lang\}\s+text\/plain\s+Notes on a topic\.$/m,
+    );
+    expect(runCli(['complete', 'new', 'greet', 'who', 'A', '--config', config])).toMatchObject({ code: 0, stdout: 'Ada\nAlan\n' });
+    expect(runCli(['complete', 'new', 'fixture://notes/{topic}{?lang}', 'topic', '--config', config]).stdout).toBe('alpha\nbeta\ngamma\n');
+    expect(JSON.parse(runCli(['complete', 'new', 'greet', 'who', 'G', '--json', '--config', config]).stdout)).toMatchObject({
+      values: ['Grace'],
+    });
+  });
+});
+
 describe('skills', () => {
   it('skills lists them without reading; skill prints a verified file, or refuses a tampered one', async () => {
     const [good, tampered] = await Promise.all([
