@@ -50,6 +50,7 @@ const opened = await openClient({
   signal: new AbortController().signal,
   prior: undefined,
   onToolsChanged: () => undefined,
+  onResourceUpdated: () => undefined,
   discover: async () => undefined,
 });
 if (!opened.ok) throw opened.failure.error;

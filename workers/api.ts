@@ -202,6 +202,16 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
     return withRecovery(this.#session(server), ctx, (client, options) => client.getPrompt(params, options));
   }
 
+  async subscribe(server: string, uri: string, ctx: CallContext): Promise<void> {
+    const session = this.#session(server);
+    await withRecovery(session, ctx, (client, options) => session.subscriptions.add(client, uri, options));
+  }
+
+  async unsubscribe(server: string, uri: string, ctx: CallContext): Promise<void> {
+    const session = this.#session(server);
+    await withRecovery(session, ctx, (client, options) => session.subscriptions.remove(client, uri, options));
+  }
+
   async listSkills(server: string, ctx: CallContext): Promise<Skill[]> {
     return withRecovery(
       this.#session(server),

@@ -78,6 +78,7 @@ const hooks = {
   log,
   handlers,
   toolsChanged: (server: string) => events.postMessage({ type: 'toolsChanged', server } satisfies HubEvent),
+  resourceUpdated: (server: string, uri: string) => events.postMessage({ type: 'resourceUpdated', server, uri } satisfies HubEvent),
 };
 const api: HubApi = new Api(init.servers, hubState, logs, init.recovery, hooks);
 

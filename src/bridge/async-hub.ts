@@ -134,6 +134,14 @@ export class AsyncMcpHub implements AsyncClient {
     return this.#call('getPrompt', [server, name, args], options);
   }
 
+  async subscribe(server: string, uri: string, options?: CallOptions): Promise<void> {
+    await this.#call('subscribe', [server, uri], options);
+  }
+
+  async unsubscribe(server: string, uri: string, options?: CallOptions): Promise<void> {
+    await this.#call('unsubscribe', [server, uri], options);
+  }
+
   listSkills(server: string, options?: CallOptions): Promise<Skill[]> {
     return this.#call('listSkills', [server], options);
   }

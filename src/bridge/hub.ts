@@ -263,6 +263,21 @@ export class McpHub implements SyncClient {
   }
 
   /**
+   * Subscribes to the updates of resource `uri` (2025: `resources/subscribe`; 2026-07-28: a
+   * `subscriptions/listen` stream). They reach every {@link McpHub.onResourceUpdated} listener, in
+   * any thread. The subscription is the hub's: it is set up again after every reconnect.
+   * @throws McpSyncError as {@link McpHub.callTool}
+   */
+  subscribe(server: string, uri: string, options?: CallOptions): void {
+    this.#call('subscribe', [server, uri], options);
+  }
+
+  /** Ends a subscription made with {@link McpHub.subscribe}. @throws McpSyncError as {@link McpHub.callTool} */
+  unsubscribe(server: string, uri: string, options?: CallOptions): void {
+    this.#call('unsubscribe', [server, uri], options);
+  }
+
+  /**
    * Lists a server's skills (the `io.modelcontextprotocol/skills` extension, SEP-2640): nothing is
    * read until {@link McpHub.readSkill} asks. Empty for a server without the extension.
    * @throws McpSyncError as {@link McpHub.listTools}
@@ -328,11 +343,21 @@ export class McpHub implements SyncClient {
    * re-listed in the background). It runs on this thread's event loop. Returns the unsubscribe.
    */
   onToolsChanged(listener: (server: string) => void): () => void {
+    return this.#onEvent((event) => event.type === 'toolsChanged' && listener(event.server));
+  }
+
+  /**
+   * Calls `listener(server, uri)` whenever a subscribed resource changes ({@link McpHub.subscribe}),
+   * in this thread's event loop — whichever thread subscribed. Returns the function that stops it.
+   */
+  onResourceUpdated(listener: (server: string, uri: string) => void): () => void {
+    return this.#onEvent((event) => event.type === 'resourceUpdated' && listener(event.server, event.uri));
+  }
+
+  /** Listens to the hub's events channel (any thread may) until the returned function is called. */
+  #onEvent(handle: (event: HubEvent) => unknown): () => void {
     const channel = new BroadcastChannel(eventsChannelName(this.#handle.hubId));
-    channel.onmessage = (event) => {
-      const data = (event as unknown as { data: HubEvent }).data;
-      if (data.type === 'toolsChanged') listener(data.server);
-    };
+    channel.onmessage = (event) => void handle((event as unknown as { data: HubEvent }).data);
     channel.unref();
     this.#subscriptions.add(channel);
     return () => {

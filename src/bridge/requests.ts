@@ -92,6 +92,8 @@ const CHECKS: { [O in ClientOp]: Check<O> } = {
     }
     return server;
   },
+  subscribe: ([server, uri]) => (assertString(uri, 'uri', server), server),
+  unsubscribe: ([server, uri]) => (assertString(uri, 'uri', server), server),
   listSkills: ([server]) => server,
   readSkill: ([server, skill, file]) => {
     assertString(skill, 'skill', server);

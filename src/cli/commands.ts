@@ -62,6 +62,15 @@ export const COMMANDS: readonly Command[] = [
     load: () => import('./read.js'),
   },
   {
+    name: 'watch',
+    usage: '<server> <uri>',
+    summary: 'Subscribe to a resource and print a line per update, until Ctrl-C (or --duration)',
+    details: ['Each update: `<ISO time> <uri>`; with --json a JSON object per line.'],
+    flags: ['json', 'timeout', 'duration'],
+    arity: [2, 2],
+    load: () => import('./watch.js'),
+  },
+  {
     name: 'templates',
     usage: '[server]',
     summary: 'List the resource templates of every connected server, or of one',

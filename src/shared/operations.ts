@@ -53,6 +53,9 @@ export type Operations = {
   };
   listPrompts: { args: [server: string]; result: Prompt[] };
   getPrompt: { args: [server: string, name: string, args: Record<string, string> | undefined]; result: GetPromptResult };
+  /** Subscribes to a resource's updates (kept across reconnects); they reach `onResourceUpdated` listeners. */
+  subscribe: { args: [server: string, uri: string]; result: void };
+  unsubscribe: { args: [server: string, uri: string]; result: void };
   /** The server's skills (SEP-2640), listed: nothing is read. */
   listSkills: { args: [server: string]; result: Skill[] };
   /** One file of a skill (`file` relative to its root; default its SKILL.md), read and verified. */
@@ -82,6 +85,8 @@ export const OPS: ReadonlySet<string> = new Set(
     complete: true,
     listPrompts: true,
     getPrompt: true,
+    subscribe: true,
+    unsubscribe: true,
     listSkills: true,
     readSkill: true,
     ping: true,

@@ -154,7 +154,7 @@ export interface ServerCatalog {
 }
 
 /** Worker → every thread subscribed to a hub's events channel. */
-export type HubEvent = { type: 'toolsChanged'; server: string };
+export type HubEvent = { type: 'toolsChanged'; server: string } | { type: 'resourceUpdated'; server: string; uri: string };
 
 /** Name of a hub's events BroadcastChannel (any thread may listen). */
 export function eventsChannelName(hubId: string): string {

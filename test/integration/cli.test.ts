@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { json, runCli, useCliFixtures, writeConfig } from '../helpers/cli.js';
+import { json, runCli, startCli, useCliFixtures, writeConfig } from '../helpers/cli.js';
 import { modernStdioCommand, startModernHttp, stdioFixtureCommand } from '../helpers/servers.js';
 
 /**
@@ -89,6 +89,28 @@ describe('templates and completion', () => {
     expect(JSON.parse(runCli(['complete', 'new', 'greet', 'who', 'G', '--json', '--config', config]).stdout)).toMatchObject({
       values: ['Grace'],
     });
+  });
+});
+
+describe('watch', () => {
+  it('prints a line per update of the resource until the duration ends', async () => {
+    const modern = await startModernHttp();
+    try {
+      const config = writeConfig({ web: { url: modern.url } });
+      const watching = startCli(['watch', 'web', 'fixture://hello', '--duration', '4', '--json', '--config', config]);
+      await watching.waitFor(/Watching fixture:\/\/hello on 'web'/);
+      for (let i = 0; i < 3; i++) runCli(['call', 'web', 'touch', '{"uri":"fixture://hello"}', '--config', config]);
+      const result = await watching.done;
+      expect(result.code, result.stderr).toBe(0);
+      const lines = result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { server: string; uri: string });
+      expect(lines).toHaveLength(3);
+      expect(lines.every((line) => line.server === 'web' && line.uri === 'fixture://hello')).toBe(true);
+    } finally {
+      await modern.stop();
+    }
   });
 });
 

@@ -50,6 +50,8 @@ export interface OpenRequest {
   prior: PriorDiscovery | undefined;
   /** The server's tools changed (list_changed, re-listed by the SDK). */
   onToolsChanged(client: Client, tools: Tool[]): void;
+  /** A subscribed resource changed (either era's `notifications/resources/updated`). */
+  onResourceUpdated(uri: string): void;
   /** Discovery on the new client (its tools), within the deadline. */
   discover(client: Client, options: RequestOptions): Promise<void>;
 }
@@ -101,6 +103,7 @@ function createClient(request: OpenRequest): Client {
     },
   });
   installClientHandlers(client, handlers, config.name);
+  client.setNotificationHandler('notifications/resources/updated', (notification) => request.onResourceUpdated(notification.params.uri));
   return client;
 }
 

@@ -17,6 +17,7 @@ import { answered, RECONNECT_EVENTS, ReconnectBudget, type ReconnectCause } from
 export type { ReconnectCause } from './reconnect-budget.js';
 import { notConnectedError, serverInfo } from './session-report.js';
 import { SessionState } from './session-state.js';
+import { ResourceSubscriptions } from './subscriptions.js';
 import { childSignal, sleep } from './signals.js';
 import type { ServerLog } from '../logs/server-log.js';
 import { openClient } from './open-client.js';
@@ -32,6 +33,8 @@ export interface SessionHooks {
   handlers: ClientHandlers;
   /** The server's tool list changed (list_changed, re-listed). */
   toolsChanged(server: string): void;
+  /** A resource this hub subscribed to changed (`notifications/resources/updated`). */
+  resourceUpdated(server: string, uri: string): void;
 }
 
 export class ServerSession {
@@ -64,6 +67,8 @@ export class ServerSession {
   /** The parked/failed server's next connect probe. */
   #timer: NodeJS.Timeout | undefined;
   readonly #liveness: Liveness;
+  /** The resources subscribed to, set up again on every new client. */
+  readonly subscriptions: ResourceSubscriptions;
   readonly #inflight = new InflightRequests();
 
   constructor(
@@ -77,6 +82,8 @@ export class ServerSession {
     this.config = config;
     this.#shared = new SessionState(hubState, index);
     this.#liveness = new Liveness(this.#livenessHost(), config.keepaliveIntervalMs, recovery.keepaliveTimeoutMs);
+    const report = (event: string): void => hooks.log(config.name, event);
+    this.subscriptions = new ResourceSubscriptions(this.#closing.signal, () => this.#client, report);
     this.#log = log;
     this.#recovery = recovery;
     this.#hooks = hooks;
@@ -306,6 +313,7 @@ export class ServerSession {
       onToolsChanged: (client, tools) => {
         if (this.#client === client && this.#catalog.update(tools)) this.#hooks.toolsChanged(this.name);
       },
+      onResourceUpdated: (uri) => this.#hooks.resourceUpdated(this.name, uri),
       discover: (client, options) => this.#catalog.discover(client, options),
     }).finally(() => own.dispose());
     if (!result.ok) {
@@ -331,6 +339,7 @@ export class ServerSession {
     this.#liveness.touch();
     this.#shared.set('ready', true);
     this.#liveness.start();
+    this.subscriptions.restore(client, this.config.timeoutMs);
     // A server that connected late, or came back with other tools: registries must hear of it.
     if (this.#catalog.fingerprint !== before) this.#hooks.toolsChanged(this.name);
   }
