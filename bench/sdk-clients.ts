@@ -51,6 +51,7 @@ const opened = await openClient({
   prior: undefined,
   onToolsChanged: () => undefined,
   onResourceUpdated: () => undefined,
+  onServerLog: () => undefined,
   discover: async () => undefined,
 });
 if (!opened.ok) throw opened.failure.error;

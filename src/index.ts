@@ -17,7 +17,7 @@ export { redactSecrets } from './shared/redact.js';
 export type { InterruptToken } from './bridge/channel.js';
 export { McpSyncError, ErrorCode, type McpSyncErrorData } from './shared/errors.js';
 export { loadConfig, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_KEEPALIVE_INTERVAL_MS } from './config/load-config.js';
-export { DEFAULT_RECOVERY } from './shared/protocol.js';
+export { DEFAULT_RECOVERY, LOG_LEVELS } from './shared/protocol.js';
 export type {
   HubHandle,
   RecoveryOptions,
@@ -28,6 +28,8 @@ export type {
   ToolFilter,
   ServerInfo,
   ServerState,
+  ServerLogMessage,
+  LogLevel,
 } from './shared/protocol.js';
 export type {
   CallToolResult,

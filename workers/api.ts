@@ -111,12 +111,16 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
 
   /** Every server's discovered tools and capabilities (no server I/O): what registries build from. */
   catalog(): ServerCatalog[] {
-    return [...this.#sessions.values()].map((session) => ({
-      name: session.name,
-      state: session.state,
-      capabilities: session.catalog.capabilities,
-      tools: [...session.tools],
-    }));
+    return [...this.#sessions.values()].map((session) => {
+      const { instructions } = session.info();
+      return {
+        name: session.name,
+        state: session.state,
+        capabilities: session.catalog.capabilities,
+        tools: [...session.tools],
+        ...(instructions !== undefined && { instructions }),
+      };
+    });
   }
 
   /**

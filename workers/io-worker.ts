@@ -6,7 +6,7 @@ import { BroadcastChannel, workerData } from 'node:worker_threads';
 // First, before anything that could fail: the exit hook that wakes every caller (boot.ts is also
 // preloaded with --import, ahead of the host's loaders; this import is then the same module).
 import { slots, wake } from './boot.js';
-import { ErrorCode, McpSyncError, registerSecretValues, secretValuesOf, toWire } from '../src/shared/errors.js';
+import { capMessage, ErrorCode, McpSyncError, registerSecretValues, secretValuesOf, toWire } from '../src/shared/errors.js';
 import {
   HUB_WORKER,
   WORKER_CLOSED,
@@ -17,6 +17,7 @@ import {
   type HubEvent,
   type CallerMessage,
   type ReplyMessage,
+  type ServerLogMessage,
   type WorkerInit,
 } from '../src/shared/protocol.js';
 import type { HubApi } from './api.js';
@@ -79,6 +80,15 @@ const hooks = {
   handlers,
   toolsChanged: (server: string) => events.postMessage({ type: 'toolsChanged', server } satisfies HubEvent),
   resourceUpdated: (server: string, uri: string) => events.postMessage({ type: 'resourceUpdated', server, uri } satisfies HubEvent),
+  // A server's log message: a line in the event log, and to every thread listening.
+  serverLog: (server: string, message: ServerLogMessage) => {
+    const text = typeof message.data === 'string' ? message.data : JSON.stringify(message.data);
+    log(
+      server,
+      `log ${message.level}${message.logger === undefined ? '' : ` [${message.logger}]`}: ${capMessage(text ?? String(message.data))}`,
+    );
+    events.postMessage({ type: 'serverLog', server, message } satisfies HubEvent);
+  },
 };
 const api: HubApi = new Api(init.servers, hubState, logs, init.recovery, hooks);
 

@@ -23,6 +23,7 @@ import {
   type HubEvent,
   type HubHandle,
   type ServerInfo,
+  type ServerLogMessage,
   type ServerState,
 } from '../shared/protocol.js';
 import { buildToolEntries, type ToolEntriesOptions, type ToolEntry } from '../registry/entries.js';
@@ -352,6 +353,15 @@ export class McpHub implements SyncClient {
    */
   onResourceUpdated(listener: (server: string, uri: string) => void): () => void {
     return this.#onEvent((event) => event.type === 'resourceUpdated' && listener(event.server, event.uri));
+  }
+
+  /**
+   * Calls `listener(server, message)` for every log message a server sends (`{level, logger?, data}`;
+   * config `logLevel` sets the least severe wanted), on this thread's event loop, in any thread.
+   * They are also written to the event log. Returns the function that stops it.
+   */
+  onServerLog(listener: (server: string, message: ServerLogMessage) => void): () => void {
+    return this.#onEvent((event) => event.type === 'serverLog' && listener(event.server, event.message));
   }
 
   /** Listens to the hub's events channel (any thread may) until the returned function is called. */

@@ -28,7 +28,15 @@ import {
   type Ctx,
   type Obj,
 } from './values.js';
-import type { HttpServerConfig, ProtocolSetting, ServerConfig, StdioServerConfig, ToolFilter } from '../shared/protocol.js';
+import {
+  LOG_LEVELS,
+  type HttpServerConfig,
+  type LogLevel,
+  type ProtocolSetting,
+  type ServerConfig,
+  type StdioServerConfig,
+  type ToolFilter,
+} from '../shared/protocol.js';
 
 /** Deadline of one call when a server sets no `timeout`, in ms (120 s). */
 export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
@@ -55,10 +63,10 @@ const TRANSPORTS: Record<string, ServerConfig['transport']> = {
 const STDIO_KEYS = ['command', 'args', 'env', 'cwd'];
 const HTTP_KEYS = ['url', 'headers', 'auth', 'oauth'];
 /** Canonical keys of an entry, suggested on typos; the last four are other clients' and ignored. */
-const COMMON_KEYS = 'transport type protocol enabled disabled timeout connectTimeout keepaliveInterval maxResponseBytes tools';
+const COMMON_KEYS = 'transport type protocol logLevel enabled disabled timeout connectTimeout keepaliveInterval maxResponseBytes tools';
 const ENTRY_KEYS = [...STDIO_KEYS, ...HTTP_KEYS, ...`${COMMON_KEYS} autoApprove alwaysAllow description sampling`.split(' ')];
 const TOOLS_KEYS = ['include', 'exclude', 'resources', 'prompts'];
-const ENTRY_ALIASES = ['connectTimeout', 'keepaliveInterval', 'maxResponseBytes'].map(snake);
+const ENTRY_ALIASES = ['connectTimeout', 'keepaliveInterval', 'maxResponseBytes', 'logLevel'].map(snake);
 
 /**
  * Loads and validates the configuration of every MCP server, in file order. Disabled servers
@@ -121,6 +129,7 @@ function parseServer(ctx: Ctx, raw: unknown, listKey: string): ServerConfig {
     keepaliveIntervalMs: seconds(ctx, raw, 'keepaliveInterval', DEFAULT_KEEPALIVE_INTERVAL_MS, MIN_KEEPALIVE_INTERVAL_MS),
     maxResponseBytes: byteCount(ctx, raw, 'maxResponseBytes', DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES_LIMIT),
     protocol: optional(ctx, raw, 'protocol', '"auto", "legacy" or "modern"', isProtocolSetting) ?? 'auto',
+    ...optionalEntry('logLevel', logLevel(ctx, raw)),
     tools: parseTools(ctx, raw['tools']),
   };
   if (transport === 'stdio') {
@@ -198,6 +207,19 @@ function seconds(ctx: Ctx, raw: Obj, name: string, defaultMs: number, minMs: num
 }
 
 const isProtocolSetting = (value: unknown): value is ProtocolSetting => value === 'auto' || value === 'legacy' || value === 'modern';
+const isLogLevel = (value: unknown): value is LogLevel => (LOG_LEVELS as readonly unknown[]).includes(value);
+
+/** `logLevel` (or `log_level`): one of {@link LOG_LEVELS}. */
+function logLevel(ctx: Ctx, raw: Obj): LogLevel | undefined {
+  const found = pick(ctx, raw, 'logLevel');
+  if (found === undefined) return undefined;
+  const [key, value] = found;
+  if (isLogLevel(value)) return value;
+  return fail(ctx, key, `'${key}' must be one of ${LOG_LEVELS.map((level) => `"${level}"`).join(', ')}, got ${show(value)}`);
+}
+/** `{[key]: value}`, or nothing when the value is absent (exactOptionalPropertyTypes). */
+const optionalEntry = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
 /** An entry's size in bytes: a positive whole number up to `max`. */
 function byteCount(ctx: Ctx, raw: Obj, name: string, defaultBytes: number, max: number): number {

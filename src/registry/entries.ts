@@ -29,6 +29,8 @@ export interface ToolEntry extends ToolDefinition {
   handler(args?: unknown): string;
   /** True only while the server has a live session, so a registry can hide it while it reconnects. */
   isAvailable(): boolean;
+  /** What the server says about using its tools (the same on each of its entries), for a system prompt. */
+  instructions?: string;
 }
 
 /** Options of `hub.toolEntries()`. */
@@ -65,6 +67,9 @@ export function buildToolEntries(
     const summary = summaries.find((s) => s.name === server.name);
     if (summary === undefined) continue;
     const isAvailable = (): boolean => caller.state(server.name) === 'ready';
+    const instructions = server.instructions === undefined ? {} : { instructions: server.instructions };
+    const suspicious = scanDescription(server.instructions ?? '');
+    if (suspicious.length > 0) warn(`mcp-sync: the instructions of MCP server '${server.name}' look suspicious (${suspicious.join(', ')})`);
     const keep = createToolFilter({ include: summary.tools.include, exclude: summary.tools.exclude });
     for (const tool of server.tools.filter((t) => keep(t.name))) {
       const findings = scanDescription(tool.description ?? '');
@@ -80,6 +85,7 @@ export function buildToolEntries(
         parameters: normalizeInputSchema(tool.inputSchema),
         handler: guarded(server.name, (args) => formatToolResult(caller.callTool(server.name, tool.name, toArguments(args)), options)),
         isAvailable,
+        ...instructions,
       });
     }
     const switches = { resources: summary.tools.resources, prompts: summary.tools.prompts };
@@ -91,6 +97,7 @@ export function buildToolEntries(
         utility: true,
         handler: guarded(server.name, utilityHandler(caller, server.name, utility.tool)),
         isAvailable,
+        ...instructions,
       });
     }
   }

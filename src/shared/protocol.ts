@@ -44,8 +44,26 @@ interface ServerConfigBase {
    * @default "auto"
    */
   protocol: ProtocolSetting;
+  /**
+   * The least severe server log messages wanted (`logging/setLevel` in 2025, each request's `_meta`
+   * in 2026-07-28). @default none: the server's own choice
+   */
+  logLevel?: LogLevel;
   /** Tool filtering and utility switches. */
   tools: ToolFilter;
+}
+
+/** The severities of server log messages (RFC 5424), least severe first. */
+export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One log message a server sent (`notifications/message`). */
+export interface ServerLogMessage {
+  level: LogLevel;
+  /** The server's name for where it comes from, if it gave one. */
+  logger?: string;
+  /** The message: any JSON value. */
+  data: unknown;
 }
 
 /** The `protocol` setting of a server. */
@@ -151,10 +169,15 @@ export interface ServerCatalog {
   capabilities: ServerCapabilitySet;
   /** Every tool the server listed (unfiltered; the registry applies `tools.include/exclude`). */
   tools: { name: string; description?: string; inputSchema: Record<string, unknown>; [key: string]: unknown }[];
+  /** The server's instructions, when it gave any. */
+  instructions?: string;
 }
 
 /** Worker → every thread subscribed to a hub's events channel. */
-export type HubEvent = { type: 'toolsChanged'; server: string } | { type: 'resourceUpdated'; server: string; uri: string };
+export type HubEvent =
+  | { type: 'toolsChanged'; server: string }
+  | { type: 'resourceUpdated'; server: string; uri: string }
+  | { type: 'serverLog'; server: string; message: ServerLogMessage };
 
 /** Name of a hub's events BroadcastChannel (any thread may listen). */
 export function eventsChannelName(hubId: string): string {
@@ -189,6 +212,8 @@ export interface ServerInfo {
   protocolVersion?: string;
   /** Present while the server's circuit breaker is open: calls fail fast with CIRCUIT_OPEN until `retryAt`. */
   breaker?: BreakerStatus;
+  /** What the server says about using it (for a model's system prompt), while connected. */
+  instructions?: string;
 }
 
 /** Caller → worker: run `op` with `args`; `timeoutMs` is the caller's deadline for it. */

@@ -93,7 +93,7 @@ describe('subscribe / onResourceUpdated', () => {
     while (received.length === 0 && Date.now() < until) await sleep(20);
     listener.postMessage('stop');
     await once(listener, 'exit');
-    expect(received).toContain(JSON.stringify({ server: 'legacy', uri: 'fixture://pool' }));
+    expect(received).toContain(JSON.stringify({ type: 'resourceUpdated', server: 'legacy', uri: 'fixture://pool' }));
   });
 
   it('server-everything: subscribes, and its simulated updates arrive', async () => {

@@ -8,6 +8,7 @@
  */
 import {
   Client,
+  LOG_LEVEL_META_KEY,
   SdkError,
   SdkErrorCode,
   type PriorDiscovery,
@@ -15,7 +16,7 @@ import {
   type Tool,
   type Transport,
 } from '@modelcontextprotocol/client';
-import type { ServerConfig } from '../../src/shared/protocol.js';
+import type { LogLevel, ServerConfig, ServerLogMessage } from '../../src/shared/protocol.js';
 import { PACKAGE_INFO } from '../../src/shared/package-info.js';
 import { createTransport, type TransportHooks } from '../transport/create-transport.js';
 import { StdioTransport } from '../transport/stdio-transport.js';
@@ -52,6 +53,8 @@ export interface OpenRequest {
   onToolsChanged(client: Client, tools: Tool[]): void;
   /** A subscribed resource changed (either era's `notifications/resources/updated`). */
   onResourceUpdated(uri: string): void;
+  /** The server sent a log message (`notifications/message`). */
+  onServerLog(message: ServerLogMessage): void;
   /** Discovery on the new client (its tools), within the deadline. */
   discover(client: Client, options: RequestOptions): Promise<void>;
 }
@@ -72,6 +75,7 @@ export async function openClient(
   try {
     await client.connect(transport, { ...options(), ...(request.prior !== undefined && { prior: request.prior }) });
     notificationsBeforeResponses(transport);
+    if (config.logLevel !== undefined) await askForLogLevel(client, transport, config.logLevel, options());
     await request.discover(client, options());
     return { ok: true, opened: { client, transport, verdict: verdictOf(client) } };
   } catch (error) {
@@ -104,6 +108,9 @@ function createClient(request: OpenRequest): Client {
   });
   installClientHandlers(client, handlers, config.name);
   client.setNotificationHandler('notifications/resources/updated', (notification) => request.onResourceUpdated(notification.params.uri));
+  client.setNotificationHandler('notifications/message', ({ params: { level, logger, data } }) =>
+    request.onServerLog({ level, data, ...(logger !== undefined && { logger }) }),
+  );
   return client;
 }
 
@@ -119,6 +126,25 @@ function notificationsBeforeResponses(transport: Transport): void {
   transport.onmessage = (message, extra) => {
     if ('id' in message && !('method' in message)) queueMicrotask(() => deliver(message, extra));
     else deliver(message, extra);
+  };
+}
+
+/**
+ * The least severe log messages wanted: in the 2025 era `logging/setLevel` once (servers that log
+ * at all; a refusal is no reason to fail the connect), in 2026-07-28 every request carries it in
+ * its `_meta` (the SDK has no setting for that: it is added as the request leaves).
+ */
+async function askForLogLevel(client: Client, transport: Transport, level: LogLevel, options: RequestOptions): Promise<void> {
+  if (client.getProtocolEra() !== 'modern') {
+    if (client.getServerCapabilities()?.logging !== undefined) await client.setLoggingLevel(level, options).catch(() => undefined);
+    return;
+  }
+  const send = transport.send.bind(transport);
+  transport.send = (message, sendOptions) => {
+    if (!('method' in message) || !('id' in message)) return send(message, sendOptions);
+    const params = message.params ?? {};
+    const meta = { ...(params['_meta'] as Record<string, unknown> | undefined), [LOG_LEVEL_META_KEY]: level };
+    return send({ ...message, params: { ...params, _meta: meta } }, sendOptions);
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Client, PriorDiscovery, RequestOptions, Tool } from '@modelcontextprotocol/client';
 import { ErrorCode, McpSyncError } from '../../src/shared/errors.js';
-import type { RecoveryOptions, ServerConfig, ServerInfo, ServerState } from '../../src/shared/protocol.js';
+import type { RecoveryOptions, ServerConfig, ServerInfo, ServerLogMessage, ServerState } from '../../src/shared/protocol.js';
 import { CircuitBreaker } from '../recovery/breaker.js';
 import { classify, type AbortReason } from '../recovery/classify.js';
 import type { ClientHandlers } from './client-handlers.js';
@@ -35,6 +35,8 @@ export interface SessionHooks {
   toolsChanged(server: string): void;
   /** A resource this hub subscribed to changed (`notifications/resources/updated`). */
   resourceUpdated(server: string, uri: string): void;
+  /** The server sent a log message. */
+  serverLog(server: string, message: ServerLogMessage): void;
 }
 
 export class ServerSession {
@@ -214,12 +216,9 @@ export class ServerSession {
   }
 
   info(): ServerInfo {
-    const info = serverInfo(this.config, this.state, this.#catalog.tools.length, this.generation, this.#error, this.breaker.status());
-    const era = this.#client?.getProtocolEra();
-    const protocolVersion = this.#client?.getNegotiatedProtocolVersion();
-    if (era !== undefined) info.era = era;
-    if (protocolVersion !== undefined) info.protocolVersion = protocolVersion;
-    return info;
+    const { config, state, generation } = this;
+    const facts = { tools: this.#catalog.tools.length, error: this.#error, breaker: this.breaker.status(), client: this.#client };
+    return serverInfo({ config, state, generation, ...facts });
   }
 
   notConnected(): McpSyncError {
@@ -314,6 +313,7 @@ export class ServerSession {
         if (this.#client === client && this.#catalog.update(tools)) this.#hooks.toolsChanged(this.name);
       },
       onResourceUpdated: (uri) => this.#hooks.resourceUpdated(this.name, uri),
+      onServerLog: (message) => this.#hooks.serverLog(this.name, message),
       discover: (client, options) => this.#catalog.discover(client, options),
     }).finally(() => own.dispose());
     if (!result.ok) {
