@@ -100,7 +100,7 @@ describe('401 with OAuth', () => {
     const outcomes = await Promise.all(done);
     await server.setRefreshDelay(0);
 
-    for (const outcome of outcomes) expect(outcome).toEqual({ type: 'done', results: ['together'], errors: [] });
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ type: 'done', results: ['together'], errors: [] });
     const seen = await since(before);
     expect(seen.refreshGrants).toBe(1);
     expect(seen.refreshFailures).toBe(0);
