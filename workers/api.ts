@@ -35,7 +35,7 @@ export const CLOSE_TIMEOUT_MS = 5_000;
 /** A context with a controller of its own that the caller's cancel still aborts. */
 function linkedContext(ctx: CallContext): CallContext {
   const { controller } = childSignal(ctx.signal);
-  return { controller, signal: controller.signal, timeoutMs: ctx.timeoutMs };
+  return { ...ctx, controller, signal: controller.signal };
 }
 
 /**
@@ -86,6 +86,8 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
   readonly #sessions = new Map<string, ServerSession>();
   #closed: Promise<void> | undefined;
 
+  readonly #hooks: SessionHooks;
+
   /** `logs` holds the stderr log of every stdio server. */
   constructor(
     servers: ServerConfig[],
@@ -94,6 +96,7 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
     recovery: RecoveryOptions,
     hooks: SessionHooks,
   ) {
+    this.#hooks = hooks;
     servers.forEach((config, index) =>
       this.#sessions.set(config.name, new ServerSession(config, index, hubState, logs.get(config.name), recovery, hooks)),
     );
@@ -109,8 +112,21 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
     return [...this.#sessions.values()].map((session) => session.info());
   }
 
-  /** Every server's discovered tools and capabilities (no server I/O): what registries build from. */
-  catalog(): ServerCatalog[] {
+  /**
+   * Every server's discovered tools and capabilities: what registries build from. No server I/O —
+   * but for a list the server said may be kept only `ttlMs` (2026-07-28), stale by now: that
+   * server is asked again first (one that does not answer keeps its last list).
+   */
+  async catalog(ctx: CallContext): Promise<ServerCatalog[]> {
+    const stale = [...this.#sessions.values()].filter((session) => session.state === 'ready' && session.catalog.stale);
+    await Promise.all(
+      stale.map((session) =>
+        withRecovery(session, linkedContext(ctx), (client, options) => session.catalog.refresh(client, options)).then(
+          (changed) => changed && this.#hooks.toolsChanged(session.name),
+          () => undefined,
+        ),
+      ),
+    );
     return [...this.#sessions.values()].map((session) => {
       const { instructions } = session.info();
       return {
@@ -130,9 +146,13 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
   async listTools(server: string | undefined, ctx: CallContext): Promise<(Tool & { server: string })[]> {
     // Every page (the SDK follows nextCursor, at most MAX_PAGES; in 2026 it may answer from the
     // server's ttlMs cache).
-    return this.#across(server, ctx, async (client, options) =>
-      advertises(client, 'tools') ? (await client.listTools(undefined, options)).tools : [],
-    );
+    return this.#across(server, ctx, async (client, options, session) => {
+      if (!advertises(client, 'tools')) return [];
+      const { tools } = await client.listTools(undefined, options);
+      // Asked past the cache: the registry's catalog is brought up to date too.
+      if (ctx.refresh === true && session.catalog.update(tools)) this.#hooks.toolsChanged(session.name);
+      return tools;
+    });
   }
 
   async listResourceTemplates(server: string | undefined, ctx: CallContext): Promise<(ResourceTemplate & { server: string })[]> {
@@ -267,17 +287,19 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
   async #across<T>(
     server: string | undefined,
     ctx: CallContext,
-    list: (client: Client, options: RequestOptions) => Promise<T[]>,
+    list: (client: Client, options: RequestOptions, session: ServerSession) => Promise<T[]>,
   ): Promise<(T & { server: string })[]> {
     const sessions = server === undefined ? [...this.#sessions.values()].filter((s) => s.state === 'ready') : [this.#session(server)];
     const lists = await Promise.all(
       // Each server gets a request controller of its own (linked to the caller's), so a link
       // found dead on one server aborts only that server's listing.
       sessions.map((session) =>
-        withRecovery(session, sessions.length === 1 ? ctx : linkedContext(ctx), list).catch((error: unknown) => {
-          if (server !== undefined) throw error;
-          return [];
-        }),
+        withRecovery(session, sessions.length === 1 ? ctx : linkedContext(ctx), (client, options) => list(client, options, session)).catch(
+          (error: unknown) => {
+            if (server !== undefined) throw error;
+            return [];
+          },
+        ),
       ),
     );
     return lists.flatMap((items, i) => items.map((item) => ({ ...item, server: sessions[i]!.name })));

@@ -150,6 +150,7 @@ function serveChannel(endpoint: Endpoint, slot: Int32Array): void {
     const controller = new AbortController();
     inflight.set(message.id, controller);
     const ctx: CallContext = { controller, signal: controller.signal, timeoutMs: message.timeoutMs };
+    if (message.refresh === true) ctx.refresh = true;
     if (message.progress !== undefined) {
       // Post first, then bump, as for a reply: the caller wakes, runs its callback, waits again.
       const report = (progress: Progress): void => {

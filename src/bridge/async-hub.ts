@@ -10,7 +10,7 @@
 import type { BroadcastChannel } from 'node:worker_threads';
 import { attachChannel } from './attach.js';
 import { fromWire } from '../shared/errors.js';
-import { progressRequest, ServerTable, type CallerProgress, type CallOptions } from './requests.js';
+import { requestMessage, ServerTable, type CallerProgress, type CallOptions } from './requests.js';
 import { clientClosedError, timeoutError } from './call-errors.js';
 import type { AsyncClient, ClientOp, OpArgs, OpResult } from '../shared/operations.js';
 import { HUB_WORKER, type CallerMessage, type HubHandle, type ReplyMessage, type ServerInfo } from '../shared/protocol.js';
@@ -194,8 +194,7 @@ export class AsyncMcpHub implements AsyncClient {
         this.#port.ref();
         this.#watchWorker();
       }
-      const wanted = progress === undefined ? {} : { progress: progressRequest(progress) };
-      this.#post({ type: 'request', id, op: request.op, args: request.args, timeoutMs: request.timeoutMs, ...wanted });
+      this.#post(requestMessage(id, request));
     });
   }
 

@@ -5,11 +5,11 @@
  */
 import { receiveMessageOnPort, type BroadcastChannel, type MessagePort } from 'node:worker_threads';
 import { ErrorCode, McpSyncError, fromWire } from '../shared/errors.js';
-import type { Op, OpArgs, OpResult } from '../shared/operations.js';
+import type { Op, OpResult } from '../shared/operations.js';
 import { SLOT_INTERRUPT, SLOT_SIGNAL, type CallerMessage, type HubHandle, type ReplyMessage } from '../shared/protocol.js';
 import type { Progress } from '../shared/types.js';
 import { clientClosedError, interruptedError, timeoutError } from './call-errors.js';
-import { progressRequest, type CallerProgress } from './requests.js';
+import { requestMessage, type CallerProgress, type PreparedRequest } from './requests.js';
 import { WorkerState } from './worker-state.js';
 
 /** Values of the slot's interrupt word: none pending, or interrupt the call in flight. */
@@ -66,7 +66,8 @@ export class Channel {
    * here, on this thread, for each progress notification that comes first.
    * @throws McpSyncError TIMEOUT, INTERRUPTED, WORKER_EXITED, CLOSED, or the worker's error; what the progress callback throws
    */
-  request<O extends Op>(op: O, args: OpArgs<O>, timeoutMs: number, server?: string, progress?: CallerProgress): OpResult<O> {
+  request<O extends Op>(request: PreparedRequest<O>): OpResult<O> {
+    const { op, timeoutMs, server, progress } = request;
     if (this.#closed) throw clientClosedError(server);
     // A call from inside a progress callback would drain (and drop) the reply of the call it is in.
     if (this.#inProgressCallback) {
@@ -78,9 +79,8 @@ export class Channel {
     const id = ++this.#nextId;
     // An interrupt aimed at an earlier call must not hit this one.
     Atomics.store(this.#slot, SLOT_INTERRUPT, NO_INTERRUPT);
-    const wanted = progress === undefined ? {} : { progress: progressRequest(progress) };
     try {
-      this.#post({ type: 'request', id, op, args, timeoutMs, ...wanted });
+      this.#post(requestMessage(id, request));
     } catch (error) {
       // Structured clone refused the arguments (a function, a symbol…): the caller's mistake.
       throw new McpSyncError(

@@ -394,7 +394,7 @@ export class McpHub implements SyncClient {
     let graceful = false;
     try {
       if (Atomics.load(this.#state, HUB_WORKER) === WORKER_RUNNING) {
-        this.#channel.request('close', [], CLOSE_WAIT_MS);
+        this.#channel.request({ op: 'close', args: [], timeoutMs: CLOSE_WAIT_MS });
         graceful = true;
       }
     } catch {
@@ -424,6 +424,6 @@ export class McpHub implements SyncClient {
 
   #send<O extends Op>(request: PreparedRequest<O>): OpResult<O> {
     if (this.#closed) throw closedError(request.server);
-    return this.#channel.request(request.op, request.args, request.timeoutMs, request.server, request.progress);
+    return this.#channel.request(request);
   }
 }

@@ -8,7 +8,7 @@ import { DEFAULT_CALL_TIMEOUT_MS } from '../config/load-config.js';
 import { ErrorCode, McpSyncError } from '../shared/errors.js';
 import { MAX_TIMEOUT_MS, type CallOptions, type ClientOp, type Op, type OpArgs, type ProgressRequest } from '../shared/operations.js';
 import type { Progress } from '../shared/types.js';
-import type { ServerSummary } from '../shared/protocol.js';
+import type { RequestMessage, ServerSummary } from '../shared/protocol.js';
 import { assertJson } from './json-check.js';
 
 export type { CallOptions } from '../shared/operations.js';
@@ -21,6 +21,8 @@ export interface PreparedRequest<O extends Op = Op> {
   server?: string;
   /** Progress wanted: the callback stays on the caller's side, the rest goes to the worker. */
   progress?: CallerProgress;
+  /** Past any cache (`CallOptions.refresh`). */
+  refresh?: boolean;
 }
 
 /** Progress as the caller handles it (see {@link CallOptions.onProgress}). */
@@ -134,7 +136,10 @@ export class ServerTable {
   prepare<O extends ClientOp>(op: O, args: OpArgs<O>, options: CallOptions = {}): PreparedRequest<O> {
     const server = (CHECKS[op] as Check<O>)(args);
     const progress = progressOf(options, server);
-    const withProgress = progress === undefined ? {} : { progress };
+    if (options.refresh !== undefined && typeof options.refresh !== 'boolean') {
+      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `refresh must be true or false, got ${String(options.refresh)}`);
+    }
+    const withProgress = { ...(progress !== undefined && { progress }), ...(options.refresh === true && { refresh: true }) };
     if (server !== undefined) {
       return { op, args, server, timeoutMs: checkTimeout(options.timeoutMs ?? this.get(server).timeoutMs, server), ...withProgress };
     }
@@ -144,9 +149,15 @@ export class ServerTable {
   }
 }
 
-/** What of a call's progress options the worker needs (the callback stays with the caller). */
-export function progressRequest({ reset, maxTotalTimeoutMs }: CallerProgress): ProgressRequest {
-  return { reset, ...(maxTotalTimeoutMs !== undefined && { maxTotalTimeoutMs }) };
+/** The message that asks the worker for `request` (a progress callback stays with the caller). */
+export function requestMessage(id: number, { op, args, timeoutMs, progress, refresh }: PreparedRequest): RequestMessage {
+  const message: RequestMessage = { type: 'request', id, op, args, timeoutMs };
+  if (progress !== undefined) {
+    const { reset, maxTotalTimeoutMs } = progress;
+    message.progress = { reset, ...(maxTotalTimeoutMs !== undefined && { maxTotalTimeoutMs }) };
+  }
+  if (refresh === true) message.refresh = true;
+  return message;
 }
 
 /**

@@ -115,6 +115,12 @@ export interface CallOptions {
   resetTimeoutOnProgress?: boolean;
   /** With `resetTimeoutOnProgress`: the call's deadline however much progress comes. @default none */
   maxTotalTimeoutMs?: number;
+  /**
+   * Listings and `readResource`: ask the server, even while a list it said may be cached
+   * (`ttlMs`, 2026-07-28) is still fresh; a tool list so fetched also refreshes the registry's
+   * catalog. @default false
+   */
+  refresh?: boolean;
 }
 
 /** What of {@link CallOptions} reaches the worker: progress wanted, and how it moves the deadline. */

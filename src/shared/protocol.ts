@@ -225,6 +225,8 @@ export interface RequestMessage {
   timeoutMs: number;
   /** The caller wants the call's progress notifications (posted as {@link ProgressMessage}s). */
   progress?: ProgressRequest;
+  /** Past any cache: see `CallOptions.refresh`. */
+  refresh?: boolean;
 }
 
 /** Caller → worker: the caller gave up on request `id` (deadline or interrupt); cancel it. */

@@ -205,6 +205,30 @@ describe('cache hints (ttlMs) on tools/list', () => {
   });
 });
 
+describe('the registry catalog and cache hints', () => {
+  it('toolEntries re-lists a server whose ttlMs has passed (once), and refresh: true asks past the cache', async () => {
+    const cached = await modernHttp({ toolsTtlMs: 1_000 });
+    const hub = start({ cached: { url: cached.url } });
+    const lists = async () => (await cached.stats()).requests.filter((request) => request.method === 'tools/list').length;
+    hub.toolEntries();
+    hub.listTools('cached');
+    expect(await lists()).toBe(1); // the discovery; both answered from it
+    hub.listTools('cached', { refresh: true });
+    expect(await lists()).toBe(2);
+    hub.toolEntries();
+    expect(await lists()).toBe(2); // the refreshed list is fresh again
+    await sleep(1_100);
+    hub.toolEntries();
+    hub.toolEntries();
+    expect(await lists()).toBe(3); // expired: listed once, then fresh for another ttlMs
+  });
+
+  it('refuses a refresh that is not a boolean', () => {
+    const hub = start({ local: modernStdioCommand() });
+    expect(catchError(() => hub.listTools('local', { refresh: 'yes' as never })).code).toBe(ErrorCode.INVALID_ARGUMENT);
+  });
+});
+
 describe('what a 2026 server’s HTTP 404 means', () => {
   it('an unknown method (404 + -32601) is an RPC error, not a lost session: no reconnect', async () => {
     const bare = await modernHttp({ bare: true });

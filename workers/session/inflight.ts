@@ -5,7 +5,7 @@
  * unrun and each caller retries on the new session — closing it early would turn those safe
  * retries into "outcome uncertain" errors. It is closed when its last request settles.
  */
-import type { Client, RequestOptions } from '@modelcontextprotocol/client';
+import type { CacheableRequestOptions, Client } from '@modelcontextprotocol/client';
 import type { ProgressRequest } from '../../src/shared/operations.js';
 import type { Progress } from '../../src/shared/types.js';
 import type { AbortReason } from '../recovery/classify.js';
@@ -19,6 +19,8 @@ export interface CallContext {
   controller: AbortController;
   signal: AbortSignal;
   timeoutMs: number;
+  /** Past any cache (listings, resources/read): the caller asked for `refresh`. */
+  refresh?: boolean;
   /** The caller wants progress: each notification of the call goes to it (posted to its channel). */
   progress?: ProgressRequest & { report(progress: Progress): void };
 }
@@ -27,9 +29,10 @@ export interface CallContext {
  * The SDK's options for one request: the caller's signal and deadline — restarted by each progress
  * notification when the caller asked for that, up to its cap — and its progress callback.
  */
-export function requestOptions(ctx: CallContext): RequestOptions {
+export function requestOptions(ctx: CallContext): CacheableRequestOptions {
   const { signal, timeoutMs, progress } = ctx;
-  if (progress === undefined) return { signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs };
+  const cache = ctx.refresh === true ? { cacheMode: 'refresh' as const } : {};
+  if (progress === undefined) return { signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs, ...cache };
   const cap = progress.reset ? progress.maxTotalTimeoutMs : timeoutMs;
   return {
     signal,
@@ -37,6 +40,7 @@ export function requestOptions(ctx: CallContext): RequestOptions {
     ...(cap !== undefined && { maxTotalTimeout: cap }),
     resetTimeoutOnProgress: progress.reset,
     onprogress: (value) => progress.report(value),
+    ...cache,
   };
 }
 

@@ -1,15 +1,19 @@
 /**
  * A server's tool list and capabilities, as discovered at connect and kept fresh: the SDK re-lists
  * every page when the server says its tools changed (`notifications/tools/list_changed` in 2025,
- * on the `subscriptions/listen` stream it opens in 2026), debounced, and hands the new list here.
+ * on the `subscriptions/listen` stream it opens in 2026), debounced, and hands the new list here;
+ * a list the server said may be cached only for `ttlMs` (2026-07-28) is stale after that, and
+ * listed again before the registry reads it.
  */
-import type { Client, RequestOptions, Tool } from '@modelcontextprotocol/client';
+import type { Client, ListToolsResult, RequestOptions, Tool } from '@modelcontextprotocol/client';
 import type { ServerCapabilitySet } from '../../src/shared/protocol.js';
 
 export class ToolCatalog {
   #tools: Tool[] = [];
   #capabilities: ServerCapabilitySet = { tools: false, resources: false, prompts: false, toolsListChanged: false };
   #fingerprint = '';
+  /** When the list stops being fresh (Date.now() ms), by the server's `ttlMs`; undefined: until told. */
+  #expiresAt: number | undefined;
 
   get tools(): readonly Tool[] {
     return this.#tools;
@@ -33,7 +37,24 @@ export class ToolCatalog {
       prompts: advertised.prompts !== undefined,
       toolsListChanged: advertised.tools?.listChanged === true,
     };
-    this.update(this.#capabilities.tools ? (await client.listTools(undefined, options)).tools : []);
+    this.#listed(this.#capabilities.tools ? await client.listTools(undefined, options) : { tools: [] });
+  }
+
+  /** True once the server's `ttlMs` for the list has passed. */
+  get stale(): boolean {
+    return this.#expiresAt !== undefined && Date.now() >= this.#expiresAt;
+  }
+
+  /** Lists the tools again, past any cache; true when they changed. */
+  async refresh(client: Client, options: RequestOptions): Promise<boolean> {
+    return this.#listed(await client.listTools(undefined, { ...options, cacheMode: 'refresh' }));
+  }
+
+  /** A listing, and how long it may be kept (a positive `ttlMs`; else until the server says it changed). */
+  #listed(result: Pick<ListToolsResult, 'tools'> & { ttlMs?: number }): boolean {
+    const ttlMs = result.ttlMs;
+    this.#expiresAt = ttlMs !== undefined && ttlMs > 0 ? Date.now() + ttlMs : undefined;
+    return this.update(result.tools);
   }
 
   /** A new list of the server's tools; true when it differs from the one before. */
