@@ -46,8 +46,11 @@ export type {
   ResourceTemplate,
   Skill,
   SkillFile,
+  TaskInfo,
+  TaskStatus,
   Tool,
 } from './shared/types.js';
+export { TaskHandle, AsyncTaskHandle, type TaskRef } from './bridge/task-handle.js';
 export {
   runStress,
   executionBounds,

@@ -17,26 +17,20 @@ import {
 } from '@modelcontextprotocol/client';
 import { SkillsClient, type Skill, type SkillFile as SdkSkillFile } from '@modelcontextprotocol/client/ext/skills';
 import { ErrorCode, McpSyncError } from '../src/shared/errors.js';
-import type { Completion, CompletionReference, SkillFile } from '../src/shared/types.js';
+import type { Completion, CompletionReference, SkillFile, TaskInfo } from '../src/shared/types.js';
 import { suggest } from '../src/shared/suggest.js';
 import type { Operations, WorkerApiOf } from '../src/shared/operations.js';
 import type { RecoveryOptions, ServerCatalog, ServerConfig, ServerInfo } from '../src/shared/protocol.js';
 import { ChildGroup } from './transport/child-group.js';
 import { rpcMessage } from './recovery/classify.js';
 import { withRecovery } from './recovery/with-recovery.js';
-import { childSignal } from './session/signals.js';
 import type { ServerLog } from './logs/server-log.js';
-import type { CallContext } from './session/inflight.js';
+import { linkedContext, type CallContext } from './session/inflight.js';
 import { ServerSession, type SessionHooks } from './session/server-session.js';
+import { cancelTask, startToolTask, taskResult, taskStatus, taskSupport } from './session/tasks.js';
 
 /** How long `close()` waits for all servers together before giving up on the stragglers. */
 export const CLOSE_TIMEOUT_MS = 5_000;
-
-/** A context with a controller of its own that the caller's cancel still aborts. */
-function linkedContext(ctx: CallContext): CallContext {
-  const { controller } = childSignal(ctx.signal);
-  return { ...ctx, controller, signal: controller.signal };
-}
 
 /**
  * The server says it has no such tool — a JSON-RPC error, or an `isError` result, as SDK servers
@@ -188,12 +182,24 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
     return withRecovery(this.#session(server), ctx, async (client, options) => (await client.complete(params, options)).completion);
   }
 
+  /**
+   * Calls a tool. One the server says must run as a task is started as one and waited for within
+   * the call's deadline (cancelled if the caller stops waiting): the caller sees only its result.
+   */
   async callTool(server: string, tool: string, args: Record<string, unknown> | undefined, ctx: CallContext): Promise<CallToolResult> {
     const session = this.#session(server);
     const params = args === undefined ? { name: tool } : { name: tool, arguments: args };
     let result: CallToolResult;
     try {
-      result = (await withRecovery(session, ctx, (client, options) => client.callTool(params, options))) as CallToolResult;
+      if (taskSupport(session, tool) === 'required') {
+        const deadline = Date.now() + ctx.timeoutMs;
+        const started = await startToolTask(session, params, ctx);
+        result =
+          started.result ??
+          (await taskResult(session, started.task.taskId, { ...ctx, timeoutMs: Math.max(1, deadline - Date.now()) }, true));
+      } else {
+        result = (await withRecovery(session, ctx, (client, options) => client.callTool(params, options))) as CallToolResult;
+      }
     } catch (error) {
       const rpcError = error instanceof McpSyncError && error.code === ErrorCode.RPC_ERROR;
       throw (rpcError && unknownTool(session, tool, error.message)) || error;
@@ -203,6 +209,34 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
       if (unknown !== undefined) throw unknown;
     }
     return result;
+  }
+
+  async startTask(
+    server: string,
+    tool: string,
+    args: Record<string, unknown> | undefined,
+    ctx: CallContext,
+  ): Promise<TaskInfo & { result?: CallToolResult }> {
+    const session = this.#session(server);
+    if (taskSupport(session, tool) === undefined) {
+      const why = session.catalog.capabilities.toolTasks ? `its tool '${tool}' does not run as a task` : 'it does not run tools as tasks';
+      const message = `MCP server '${server}' cannot start '${tool}' as a task: ${why} (call it with callTool)`;
+      throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, message, { server, tool });
+    }
+    const started = await startToolTask(session, args === undefined ? { name: tool } : { name: tool, arguments: args }, ctx);
+    return started.task ?? { server, taskId: '', status: 'completed', result: started.result };
+  }
+
+  async getTask(server: string, taskId: string, ctx: CallContext): Promise<TaskInfo> {
+    return taskStatus(this.#session(server), taskId, ctx);
+  }
+
+  async taskResult(server: string, taskId: string, ctx: CallContext): Promise<CallToolResult> {
+    return taskResult(this.#session(server), taskId, ctx);
+  }
+
+  async cancelTask(server: string, taskId: string, ctx: CallContext): Promise<TaskInfo> {
+    return cancelTask(this.#session(server), taskId, ctx);
   }
 
   async listResources(server: string, ctx: CallContext): Promise<Resource[]> {

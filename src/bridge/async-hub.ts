@@ -12,7 +12,8 @@ import { attachChannel } from './attach.js';
 import { fromWire } from '../shared/errors.js';
 import { requestMessage, ServerTable, type CallerProgress, type CallOptions } from './requests.js';
 import { clientClosedError, timeoutError } from './call-errors.js';
-import type { AsyncClient, ClientOp, OpArgs, OpResult } from '../shared/operations.js';
+import type { AsyncClient, CallerOp, OpArgs, OpResult } from '../shared/operations.js';
+import { AsyncTaskHandle } from './task-handle.js';
 import { HUB_WORKER, type CallerMessage, type HubHandle, type ReplyMessage, type ServerInfo } from '../shared/protocol.js';
 import { WorkerState } from './worker-state.js';
 import type {
@@ -27,6 +28,7 @@ import type {
   ResourceTemplate,
   Skill,
   SkillFile,
+  TaskInfo,
   Tool,
 } from '../shared/types.js';
 
@@ -150,6 +152,29 @@ export class AsyncMcpHub implements AsyncClient {
     return this.#call('readSkill', [server, skill, file], options);
   }
 
+  /** As {@link McpHub.startTool}: resolves with a handle once the task is started. */
+  async startTool(server: string, tool: string, args?: JsonObject, options?: CallOptions): Promise<AsyncTaskHandle> {
+    return new AsyncTaskHandle(this, await this.#call('startTask', [server, tool, args], options));
+  }
+
+  /** As {@link McpHub.task}. */
+  task(server: string, taskId: string): AsyncTaskHandle {
+    this.#table.prepare('getTask', [server, taskId]);
+    return new AsyncTaskHandle(this, { server, taskId });
+  }
+
+  getTask(server: string, taskId: string, options?: CallOptions): Promise<TaskInfo> {
+    return this.#call('getTask', [server, taskId], options);
+  }
+
+  taskResult(server: string, taskId: string, options?: CallOptions): Promise<CallToolResult> {
+    return this.#call('taskResult', [server, taskId], options);
+  }
+
+  cancelTask(server: string, taskId: string, options?: CallOptions): Promise<TaskInfo> {
+    return this.#call('cancelTask', [server, taskId], options);
+  }
+
   async ping(server: string, options?: CallOptions): Promise<void> {
     await this.#call('ping', [server], options);
   }
@@ -164,7 +189,7 @@ export class AsyncMcpHub implements AsyncClient {
   }
 
   /** Checks and posts an operation; errors in its arguments reject the promise, never throw. */
-  async #call<O extends ClientOp>(op: O, args: OpArgs<O>, options?: CallOptions): Promise<OpResult<O>> {
+  async #call<O extends CallerOp>(op: O, args: OpArgs<O>, options?: CallOptions): Promise<OpResult<O>> {
     const request = this.#table.prepare(op, args, options);
     if (this.#closed) throw clientClosedError(request.server);
     this.#worker.assertAlive(request.server);
@@ -177,7 +202,7 @@ export class AsyncMcpHub implements AsyncClient {
         const pending = this.#pending.get(id);
         if (pending === undefined) return;
         this.#post({ type: 'cancel', id, reason: 'timeout' });
-        this.#fail(id, pending, timeoutError(request.op, request.timeoutMs, request.server));
+        this.#fail(id, pending, timeoutError(request.op, request.timeoutMs, request.server, request.args));
       };
       const pending: Pending = {
         resolve,

@@ -20,13 +20,14 @@ export function clientClosedError(server?: string): McpSyncError {
 }
 
 /** A call passed its deadline (the request is being cancelled). */
-export function timeoutError(op: string, timeoutMs: number, server?: string): McpSyncError {
+export function timeoutError(op: string, timeoutMs: number, server?: string, args: readonly unknown[] = []): McpSyncError {
   const seconds = Number((timeoutMs / 1000).toFixed(3));
-  return new McpSyncError(
-    ErrorCode.TIMEOUT,
-    `MCP ${op}${server === undefined ? '' : ` on '${server}'`} timed out after ${seconds} s`,
-    dataFor(server),
-  );
+  const message = `MCP ${op}${server === undefined ? '' : ` on '${server}'`} timed out after ${seconds} s`;
+  // Waiting for a task gave up, the task did not: say which, and how to come back for it.
+  const taskId = op === 'taskResult' || op === 'getTask' ? args[1] : undefined;
+  if (typeof taskId !== 'string') return new McpSyncError(ErrorCode.TIMEOUT, message, dataFor(server));
+  const again = `; task '${taskId}' runs on (\`task('${server ?? ''}', '${taskId}').result()\` waits again)`;
+  return new McpSyncError(ErrorCode.TIMEOUT, message + again, { ...dataFor(server), taskId });
 }
 
 /** Another thread interrupted the call (hermes' wording, which the registry handlers return as is). */

@@ -122,7 +122,7 @@ export class Channel {
       const remaining = deadline - performance.now();
       if (remaining <= 0) {
         this.#post({ type: 'cancel', id, reason: 'timeout' });
-        throw timeoutError(op, timeoutMs, server);
+        throw timeoutError(op, timeoutMs, server, request.args);
       }
       // Sleep in slices of at most a second: a worker stopped by terminate() runs no exit hook,
       // so a caller in another thread re-reads the worker word rather than sleep to its deadline.

@@ -9,7 +9,8 @@ import { AsyncMcpHub } from './async-hub.js';
 import { attachChannel } from './attach.js';
 import { Channel, interrupt, type InterruptToken } from './channel.js';
 import { STATUS_TIMEOUT_MS, ServerTable, checkTimeout, type CallOptions, type PreparedRequest } from './requests.js';
-import type { ClientOp, Op, OpArgs, OpResult, SyncClient } from '../shared/operations.js';
+import type { CallerOp, Op, OpArgs, OpResult, SyncClient } from '../shared/operations.js';
+import { TaskHandle } from './task-handle.js';
 import { killOrphansOnExit } from './orphans.js';
 import {
   HUB_WORKER,
@@ -43,6 +44,7 @@ import type {
   ResourceTemplate,
   Skill,
   SkillFile,
+  TaskInfo,
   Tool,
 } from '../shared/types.js';
 
@@ -204,6 +206,40 @@ export class McpHub implements SyncClient {
    */
   callTool(server: string, tool: string, args?: JsonObject, options?: CallOptions): CallToolResult {
     return this.#call('callTool', [server, tool, args], options);
+  }
+
+  /**
+   * Starts a tool the server can run as a task (2025-11-25 tasks: the tool's `execution.taskSupport`
+   * is `optional` or `required`) and returns at once with a handle to it. The start is a tool call:
+   * an uncertain outcome is reported as such and never re-sent, so a task is never started twice.
+   * @throws McpSyncError INVALID_ARGUMENT (the server cannot run it as a task), as {@link McpHub.callTool}
+   */
+  startTool(server: string, tool: string, args?: JsonObject, options?: CallOptions): TaskHandle {
+    return new TaskHandle(this, this.#call('startTask', [server, tool, args], options));
+  }
+
+  /** A handle to a task of `server` known by its id, from any thread (see {@link McpHub.startTool}). */
+  task(server: string, taskId: string): TaskHandle {
+    this.#table.prepare('getTask', [server, taskId]);
+    return new TaskHandle(this, { server, taskId });
+  }
+
+  /** A task's status now (`tasks/get`). @throws McpSyncError as {@link McpHub.callTool} */
+  getTask(server: string, taskId: string, options?: CallOptions): TaskInfo {
+    return this.#call('getTask', [server, taskId], options);
+  }
+
+  /**
+   * Blocks until a task's result, within `options.timeoutMs`: polled at the server's interval and
+   * across reconnects; a TIMEOUT leaves the task running. @throws McpSyncError as {@link McpHub.callTool}
+   */
+  taskResult(server: string, taskId: string, options?: CallOptions): CallToolResult {
+    return this.#call('taskResult', [server, taskId], options);
+  }
+
+  /** Asks the server to cancel a task; its status after that. @throws McpSyncError as {@link McpHub.callTool} */
+  cancelTask(server: string, taskId: string, options?: CallOptions): TaskInfo {
+    return this.#call('cancelTask', [server, taskId], options);
   }
 
   /** Lists every page of a server's resources. @throws McpSyncError as {@link McpHub.listTools} */
@@ -418,7 +454,7 @@ export class McpHub implements SyncClient {
     if (!graceful) void this.#owner?.worker.terminate();
   }
 
-  #call<O extends ClientOp>(op: O, args: OpArgs<O>, options?: CallOptions): OpResult<O> {
+  #call<O extends CallerOp>(op: O, args: OpArgs<O>, options?: CallOptions): OpResult<O> {
     return this.#send(this.#table.prepare(op, args, options));
   }
 

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_CALL_TIMEOUT_MS } from '../config/load-config.js';
 import { ErrorCode, McpSyncError } from '../shared/errors.js';
-import { MAX_TIMEOUT_MS, type CallOptions, type ClientOp, type Op, type OpArgs, type ProgressRequest } from '../shared/operations.js';
+import { MAX_TIMEOUT_MS, type CallOptions, type CallerOp, type Op, type OpArgs, type ProgressRequest } from '../shared/operations.js';
 import type { Progress } from '../shared/types.js';
 import type { RequestMessage, ServerSummary } from '../shared/protocol.js';
 import { assertJson } from './json-check.js';
@@ -34,9 +34,9 @@ export interface CallerProgress extends ProgressRequest {
 export const STATUS_TIMEOUT_MS = 10_000;
 
 /** Checks the arguments of an operation; returns the server it concerns, if any. @throws McpSyncError INVALID_ARGUMENT */
-type Check<O extends ClientOp> = (args: OpArgs<O>) => string | undefined;
+type Check<O extends CallerOp> = (args: OpArgs<O>) => string | undefined;
 
-const CHECKS: { [O in ClientOp]: Check<O> } = {
+const CHECKS: { [O in CallerOp]: Check<O> } = {
   servers: () => undefined,
   listTools: ([server]) => server,
   callTool: ([server, tool, args]) => {
@@ -47,6 +47,10 @@ const CHECKS: { [O in ClientOp]: Check<O> } = {
     if (args !== undefined) assertJson(args, `Arguments of tool '${tool}' on '${server}'`, server);
     return server;
   },
+  startTask: (args) => CHECKS.callTool(args),
+  getTask: ([server, taskId]) => (assertString(taskId, 'taskId', server), server),
+  taskResult: ([server, taskId]) => (assertString(taskId, 'taskId', server), server),
+  cancelTask: ([server, taskId]) => (assertString(taskId, 'taskId', server), server),
   listResources: ([server]) => server,
   readResource: ([server, uri]) => (assertString(uri, 'uri', server), server),
   listResourceTemplates: ([server]) => server,
@@ -133,7 +137,7 @@ export class ServerTable {
    * `servers()` {@link STATUS_TIMEOUT_MS}; for `listTools()` of every server the slowest `timeout`.
    * @throws McpSyncError UNKNOWN_SERVER, INVALID_ARGUMENT
    */
-  prepare<O extends ClientOp>(op: O, args: OpArgs<O>, options: CallOptions = {}): PreparedRequest<O> {
+  prepare<O extends CallerOp>(op: O, args: OpArgs<O>, options: CallOptions = {}): PreparedRequest<O> {
     const server = (CHECKS[op] as Check<O>)(args);
     const progress = progressOf(options, server);
     if (options.refresh !== undefined && typeof options.refresh !== 'boolean') {

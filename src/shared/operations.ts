@@ -19,6 +19,7 @@ import type {
   ResourceTemplate,
   Skill,
   SkillFile,
+  TaskInfo,
   Tool,
 } from './types.js';
 
@@ -60,6 +61,17 @@ export type Operations = {
   listSkills: { args: [server: string]; result: Skill[] };
   /** One file of a skill (`file` relative to its root; default its SKILL.md), read and verified. */
   readSkill: { args: [server: string, skill: string, file: string | undefined]; result: SkillFile };
+  /**
+   * Starts a tool as a task (2025-11-25 tasks); `hub.startTool` wraps it in a TaskHandle. A server
+   * that ran the tool at once instead gives its `result` (and an empty `taskId`).
+   */
+  startTask: { args: [server: string, tool: string, args: JsonObject | undefined]; result: TaskInfo & { result?: CallToolResult } };
+  /** A task's status now (`tasks/get`). */
+  getTask: { args: [server: string, taskId: string]; result: TaskInfo };
+  /** Waits for a task's result (polling, across reconnects, within the call's deadline). */
+  taskResult: { args: [server: string, taskId: string]; result: CallToolResult };
+  /** Asks the server to cancel a task; its status after that. */
+  cancelTask: { args: [server: string, taskId: string]; result: TaskInfo };
   ping: { args: [server: string]; result: void };
   close: { args: []; result: void };
 };
@@ -89,6 +101,10 @@ export const OPS: ReadonlySet<string> = new Set(
     unsubscribe: true,
     listSkills: true,
     readSkill: true,
+    startTask: true,
+    getTask: true,
+    taskResult: true,
+    cancelTask: true,
     ping: true,
     close: true,
   } satisfies Record<Op, true>),
@@ -97,9 +113,11 @@ export type OpArgs<O extends Op> = Operations[O]['args'];
 export type OpResult<O extends Op> = Operations[O]['result'];
 
 /** Operations the hub uses itself, not methods callers call by name. */
-export type InternalOp = 'start' | 'catalog' | 'close';
+export type InternalOp = 'start' | 'catalog' | 'close' | 'startTask';
 /** Operations every client (sync, attached, async) offers as a method of the same name. */
 export type ClientOp = Exclude<Op, InternalOp>;
+/** Operations a caller's request names, checked before it is posted (src/bridge/requests.ts). */
+export type CallerOp = ClientOp | 'startTask';
 
 /** Options of one call. */
 export interface CallOptions {

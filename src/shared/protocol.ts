@@ -160,6 +160,8 @@ export interface ServerCapabilitySet {
   prompts: boolean;
   /** The server sends `notifications/tools/list_changed`. */
   toolsListChanged: boolean;
+  /** The server runs tool calls as tasks when asked (2025-11-25 `tasks.requests.tools.call`). */
+  toolTasks: boolean;
 }
 
 /** One server's discovered tools and capabilities: what the registry builds entries from. */

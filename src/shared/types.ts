@@ -133,3 +133,24 @@ export interface Completion {
   /** More candidates exist than `values` holds. */
   hasMore?: boolean;
 }
+
+/** Where a task is in its life (2025-11-25 tasks). The last three are final. */
+export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
+
+/**
+ * A task a server runs for a tool call (2025-11-25 tasks), as last seen. `{ server, taskId }` is
+ * all any thread needs to find it again (`hub.task(server, taskId)`), across reconnects.
+ */
+export interface TaskInfo {
+  /** The configured name of the server running the task. */
+  server: string;
+  taskId: string;
+  status: TaskStatus;
+  statusMessage?: string;
+  createdAt?: string;
+  lastUpdatedAt?: string;
+  /** How long the server keeps the task and its result after creation, in ms (null: no limit). */
+  ttl?: number | null;
+  /** How often the server suggests asking for the task's status, in ms. */
+  pollInterval?: number;
+}

@@ -39,8 +39,22 @@ export function crashWorkers(): void {
 /** Runs `op(...args)` on an attached client in a new thread (test/fixtures/attached-op.ts) and returns its value. */
 export async function onPoolThread<T>(handle: HubHandle, op: string, ...args: unknown[]): Promise<T> {
   const worker = new Worker(new URL('../../dist/test/fixtures/attached-op.js', import.meta.url), { workerData: { handle, op, args } });
-  const [reply] = (await once(worker, 'message')) as [{ value?: T; error?: { code: string; message: string } }];
-  await once(worker, 'exit');
+  let reply: { value?: T; error?: { code: string; message: string } } | undefined;
+  worker.on('message', (message: typeof reply) => (reply = message));
+  // A thread that hangs fails its test with where it hung (answered or not), never the whole file.
+  let hung = false;
+  const stuck = setTimeout(() => ((hung = true), void worker.terminate()), POOL_THREAD_DEADLINE_MS);
+  try {
+    // `once` rejects on the thread's 'error' event: a thread that fails to load fails the test.
+    await once(worker, 'exit');
+  } finally {
+    clearTimeout(stuck);
+  }
+  if (hung) throw new Error(`the pool thread running ${op} hung ${reply === undefined ? 'before answering' : 'after answering'}`);
+  if (reply === undefined) throw new Error(`the pool thread running ${op} ended without an answer`);
   if (reply.error !== undefined) throw new Error(`${reply.error.code}: ${reply.error.message}`);
   return reply.value as T;
 }
+
+/** How long {@link onPoolThread} lets its thread run before ending it. */
+const POOL_THREAD_DEADLINE_MS = 45_000;

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { ExpireMode, FaultStats } from '../fixtures/faults.js';
 import type { AdminStats } from '../fixtures/http-common.js';
+import type { taskStats } from '../fixtures/fixture-tools.js';
 import type { ModernStats } from '../fixtures/modern-server.js';
 import type { OAuthCounters } from '../fixtures/oauth-provider.js';
 
@@ -65,6 +66,10 @@ export interface HttpFixtureOptions extends StartOptions {
   expireMode?: ExpireMode;
   /** Forget a session this many ms after its last request finished (idle TTL). @default undefined (never) */
   sessionTtlMs?: number;
+  /** Forget every session this many ms after it began, busy or not (a session's lifetime). @default undefined (never) */
+  sessionLifeMs?: number;
+  /** Offer the 2025-11-25 task tools `job` and `maybe` (fixtures/fixture-tools.ts). @default false */
+  tasks?: boolean;
   /** Answer `ping` with JSON-RPC error -32601 Method not found. @default false */
   noPing?: boolean;
   /**
@@ -106,7 +111,7 @@ export interface FixtureServer extends ServerProcess {
 }
 
 /** What the Streamable HTTP fixture answers on `GET /admin/stats`. */
-export type HttpAdminStats = AdminStats & FaultStats;
+export type HttpAdminStats = AdminStats & FaultStats & typeof taskStats;
 
 /** The Streamable HTTP fixture, with its fault switches. */
 export interface HttpFixtureServer extends FixtureServer {
@@ -289,6 +294,8 @@ export async function startHttpFixture(opts: HttpFixtureOptions = {}): Promise<H
   if (opts.json === true) args.push('--json');
   if (opts.expireMode !== undefined) args.push('--expire-mode', opts.expireMode);
   if (opts.sessionTtlMs !== undefined) args.push('--session-ttl-ms', String(opts.sessionTtlMs));
+  if (opts.sessionLifeMs !== undefined) args.push('--session-life-ms', String(opts.sessionLifeMs));
+  if (opts.tasks === true) args.push('--tasks');
   if (opts.noPing === true) args.push('--no-ping');
   if (opts.pingClientsMs !== undefined) args.push('--ping-clients-ms', String(opts.pingClientsMs));
   const server = await startFixture('http-server', args, opts);

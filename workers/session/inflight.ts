@@ -9,6 +9,7 @@ import type { CacheableRequestOptions, Client } from '@modelcontextprotocol/clie
 import type { ProgressRequest } from '../../src/shared/operations.js';
 import type { Progress } from '../../src/shared/types.js';
 import type { AbortReason } from '../recovery/classify.js';
+import { childSignal } from './signals.js';
 
 /** What one request needs from the dispatcher: its abort signal and its deadline. */
 export interface CallContext {
@@ -23,6 +24,12 @@ export interface CallContext {
   refresh?: boolean;
   /** The caller wants progress: each notification of the call goes to it (posted to its channel). */
   progress?: ProgressRequest & { report(progress: Progress): void };
+}
+
+/** A context with a controller of its own that the caller's cancel still aborts. */
+export function linkedContext(ctx: CallContext, timeoutMs = ctx.timeoutMs): CallContext {
+  const { controller } = childSignal(ctx.signal);
+  return { ...ctx, controller, signal: controller.signal, timeoutMs };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { ServerCapabilitySet } from '../../src/shared/protocol.js';
 
 export class ToolCatalog {
   #tools: Tool[] = [];
-  #capabilities: ServerCapabilitySet = { tools: false, resources: false, prompts: false, toolsListChanged: false };
+  #capabilities: ServerCapabilitySet = { tools: false, resources: false, prompts: false, toolsListChanged: false, toolTasks: false };
   #fingerprint = '';
   /** When the list stops being fresh (Date.now() ms), by the server's `ttlMs`; undefined: until told. */
   #expiresAt: number | undefined;
@@ -36,6 +36,7 @@ export class ToolCatalog {
       resources: advertised.resources !== undefined,
       prompts: advertised.prompts !== undefined,
       toolsListChanged: advertised.tools?.listChanged === true,
+      toolTasks: (advertised as { tasks?: { requests?: { tools?: { call?: unknown } } } }).tasks?.requests?.tools?.call !== undefined,
     };
     this.#listed(this.#capabilities.tools ? await client.listTools(undefined, options) : { tools: [] });
   }

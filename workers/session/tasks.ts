@@ -1,0 +1,194 @@
+/**
+ * Tool calls a server runs as tasks (MCP 2025-11-25 tasks): created by a `tools/call` that asks
+ * for one, then polled (`tasks/get`), read (`tasks/result`) and cancelled (`tasks/cancel`).
+ *
+ * What makes them safe to use from a blocking call: creating a task is a tool call like any other
+ * (an uncertain outcome stays uncertain, and nothing re-sends it), while reading one is harmless to
+ * repeat — so a read cut by a dead link or a forgotten session is simply asked again once the
+ * server is back, for as long as the caller's deadline allows. A task id outlives the session that
+ * created it; that is how a task longer than a session's life completes through reconnects.
+ */
+import type { CallToolResult, Client, RequestOptions } from '@modelcontextprotocol/client';
+import { ErrorCode, McpSyncError, type ErrorCode as Code } from '../../src/shared/errors.js';
+import type { JsonObject, TaskInfo, TaskStatus } from '../../src/shared/types.js';
+import { withRecovery } from '../recovery/with-recovery.js';
+import type { CallContext } from './inflight.js';
+import type { ServerSession } from './server-session.js';
+import { childSignal, sleep } from './signals.js';
+
+/** Final statuses: the task's result (or error) is ready and will not change. */
+const FINAL: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['completed', 'failed', 'cancelled']);
+/** How often to poll when the server suggests nothing, and the bounds of what it may suggest. */
+const POLL_DEFAULT_MS = 1_000;
+const POLL_MIN_MS = 50;
+const POLL_MAX_MS = 10_000;
+/** How long the `tasks/cancel` sent after a caller gave up may take. */
+const CANCEL_TIMEOUT_MS = 5_000;
+/** Failures of a read that a healed link can undo: the read is asked again. */
+const LINK_FAILURES: ReadonlySet<Code> = new Set<Code>([
+  ErrorCode.NOT_CONNECTED,
+  ErrorCode.TRANSPORT_ERROR,
+  ErrorCode.OUTCOME_UNCERTAIN,
+  ErrorCode.SESSION_EXPIRED,
+  ErrorCode.CIRCUIT_OPEN,
+]);
+
+/** The SDK validates results of spec methods by the era's schema; task results are checked here. */
+const AS_SENT = { '~standard': { version: 1, vendor: 'mcp-sync', validate: (value: unknown) => ({ value }) } } as const;
+
+type Wire = (client: Client, options: RequestOptions) => Promise<unknown>;
+
+function send(client: Client, method: string, params: JsonObject, options: RequestOptions): Promise<unknown> {
+  // The 2026-07-28 tasks extension (SEP-2663) is another protocol: not spoken here yet.
+  if (client.getProtocolEra() === 'modern') {
+    const message = `tasks of 2026-07-28 servers (the tasks extension) are not supported yet: call the tool with callTool`;
+    throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, message);
+  }
+  const request = client.request as (
+    request: { method: string; params: JsonObject },
+    schema: unknown,
+    options: RequestOptions,
+  ) => Promise<unknown>;
+  return request.call(client, { method, params }, AS_SENT, options);
+}
+
+/** A task as the server described it, or undefined when `value` is none. */
+function taskOf(server: string, value: unknown): TaskInfo | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { taskId, status, statusMessage, createdAt, lastUpdatedAt, ttl, pollInterval } = value as Record<string, unknown>;
+  if (typeof taskId !== 'string' || typeof status !== 'string') return undefined;
+  return {
+    server,
+    taskId,
+    status: status as TaskStatus,
+    ...(typeof statusMessage === 'string' && { statusMessage }),
+    ...(typeof createdAt === 'string' && { createdAt }),
+    ...(typeof lastUpdatedAt === 'string' && { lastUpdatedAt }),
+    ...((typeof ttl === 'number' || ttl === null) && { ttl }),
+    ...(typeof pollInterval === 'number' && { pollInterval }),
+  };
+}
+
+function malformed(server: string, method: string): McpSyncError {
+  return new McpSyncError(ErrorCode.RPC_ERROR, `MCP server '${server}' answered ${method} without a task`, { server });
+}
+
+/**
+ * Whether `tool` may run as a task on this server: `'required'` or `'optional'` as the tool says
+ * (`execution.taskSupport`), if the server runs `tools/call` as tasks at all; else undefined.
+ */
+export function taskSupport(session: ServerSession, tool: string): 'required' | 'optional' | undefined {
+  if (!session.catalog.capabilities.toolTasks) return undefined;
+  const execution = session.tools.find((listed) => listed.name === tool)?.execution as { taskSupport?: string } | undefined;
+  const support = execution?.taskSupport;
+  return support === 'required' || support === 'optional' ? support : undefined;
+}
+
+/**
+ * Starts `tool` as a task: one `tools/call` asking for a task, under the usual recovery rules (a
+ * refused request is retried on a new session; one that may have run is not). A server that ran
+ * the tool at once instead answers with its result: `result` then holds it.
+ */
+export async function startToolTask(
+  session: ServerSession,
+  params: { name: string; arguments?: JsonObject },
+  ctx: CallContext,
+): Promise<{ task: TaskInfo; result?: undefined } | { task?: undefined; result: CallToolResult }> {
+  const answer = await withRecovery(session, ctx, (client, options) => send(client, 'tools/call', { ...params, task: {} }, options));
+  const task = taskOf(session.name, (answer as { task?: unknown }).task);
+  if (task !== undefined) return { task };
+  if (Array.isArray((answer as { content?: unknown }).content)) return { result: answer as CallToolResult };
+  throw malformed(session.name, 'tools/call');
+}
+
+/** The task's status now (`tasks/get`). */
+export async function taskStatus(session: ServerSession, taskId: string, ctx: CallContext): Promise<TaskInfo> {
+  return (await readTask(session, ctx, Date.now() + ctx.timeoutMs, taskId, 'tasks/get')) as TaskInfo;
+}
+
+/** Asks the server to cancel the task (`tasks/cancel`); its status after that. */
+export async function cancelTask(session: ServerSession, taskId: string, ctx: CallContext): Promise<TaskInfo> {
+  const answer = await withRecovery(session, ctx, (client, options) => send(client, 'tasks/cancel', { taskId }, options));
+  return taskOf(session.name, answer) ?? { server: session.name, taskId, status: 'cancelled' };
+}
+
+/**
+ * Waits for the task's result: polls `tasks/get` at the server's suggested interval until the task
+ * is final (or asks for input, which `tasks/result` delivers to this client's handlers), then reads
+ * `tasks/result`. Reads cut by a lost link or session are asked again on the healed one. When the
+ * caller stops waiting (deadline, interrupt) the task runs on — unless `cancelOnAbort`, as for a
+ * plain `callTool` the server chose to run as a task: then it is cancelled. Every error says which
+ * task it concerns (`data.taskId`), so a caller can come back for it with `task(server, taskId)`.
+ */
+export async function taskResult(session: ServerSession, taskId: string, ctx: CallContext, cancelOnAbort = false): Promise<CallToolResult> {
+  const deadline = Date.now() + ctx.timeoutMs;
+  try {
+    for (;;) {
+      const task = (await readTask(session, ctx, deadline, taskId, 'tasks/get')) as TaskInfo;
+      if (FINAL.has(task.status) || task.status === 'input_required') {
+        return (await readTask(session, ctx, deadline, taskId, 'tasks/result')) as CallToolResult;
+      }
+      const pause = Math.min(Math.max(task.pollInterval ?? POLL_DEFAULT_MS, POLL_MIN_MS), POLL_MAX_MS, deadline - Date.now());
+      await sleep(pause, ctx.signal);
+      if (ctx.signal.aborted || Date.now() >= deadline) throw stillRunning(session.name, taskId, ctx);
+    }
+  } catch (error) {
+    const aborted = ctx.signal.aborted || Date.now() >= deadline;
+    if (cancelOnAbort && aborted) void cancelQuietly(session, taskId);
+    throw aboutTask(error, session.name, taskId);
+  }
+}
+
+/** A read of the task (`tasks/get` or `tasks/result`), asked again after link failures until `deadline`. */
+async function readTask(
+  session: ServerSession,
+  ctx: CallContext,
+  deadline: number,
+  taskId: string,
+  method: 'tasks/get' | 'tasks/result',
+): Promise<unknown> {
+  const read: Wire = async (client, options) => {
+    const answer = await send(client, method, { taskId }, options);
+    if (method === 'tasks/result') return answer;
+    return taskOf(session.name, answer) ?? Promise.reject(malformed(session.name, method));
+  };
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0 || ctx.signal.aborted) throw stillRunning(session.name, taskId, ctx);
+    const generation = session.generation;
+    // A controller per read: a dead link aborts only this read, never the caller's context.
+    const own = childSignal(ctx.signal);
+    try {
+      return await withRecovery(session, { ...ctx, controller: own.controller, signal: own.controller.signal, timeoutMs: left }, read);
+    } catch (error) {
+      if (!(error instanceof McpSyncError) || !LINK_FAILURES.has(error.code) || ctx.signal.aborted) throw error;
+      // The server is away: wait for it (woken by the new session), or pause before asking again.
+      const waitMs = Math.min(deadline - Date.now(), session.recoveryWaitMs);
+      if (!(await session.waitForSession(generation, waitMs, ctx.signal))) await sleep(Math.min(POLL_DEFAULT_MS, waitMs), ctx.signal);
+    } finally {
+      own.dispose();
+    }
+  }
+}
+
+/** The caller stopped waiting while the task runs on: TIMEOUT or INTERRUPTED, naming the task. */
+function stillRunning(server: string, taskId: string, ctx: CallContext): McpSyncError {
+  if (ctx.signal.reason === 'interrupt') return new McpSyncError(ErrorCode.INTERRUPTED, 'MCP call interrupted', { server });
+  if (ctx.signal.reason === 'close') return new McpSyncError(ErrorCode.CLOSED, `MCP server '${server}' was closed`, { server });
+  return new McpSyncError(ErrorCode.TIMEOUT, `MCP call to '${server}' timed out`, { server });
+}
+
+/** `error`, saying which task it concerns. */
+function aboutTask(error: unknown, server: string, taskId: string): McpSyncError {
+  const failure = error instanceof McpSyncError ? error : new McpSyncError(ErrorCode.INTERNAL, String(error), { server });
+  if (failure.data?.['taskId'] !== undefined) return failure;
+  const message = `${failure.message} (task '${taskId}'; \`task('${server}', '${taskId}')\` finds it again)`;
+  return new McpSyncError(failure.code, message, { ...failure.data, server, taskId }, { cause: failure.cause ?? failure });
+}
+
+/** `tasks/cancel` for a task nobody waits for any more; a failure only means it runs to its end. */
+async function cancelQuietly(session: ServerSession, taskId: string): Promise<void> {
+  const controller = new AbortController();
+  const ctx: CallContext = { controller, signal: controller.signal, timeoutMs: CANCEL_TIMEOUT_MS };
+  await cancelTask(session, taskId, ctx).catch(() => undefined);
+}
