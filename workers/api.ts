@@ -22,7 +22,7 @@ import { suggest } from '../src/shared/suggest.js';
 import type { Operations, WorkerApiOf } from '../src/shared/operations.js';
 import type { RecoveryOptions, ServerCatalog, ServerConfig, ServerInfo } from '../src/shared/protocol.js';
 import { ChildGroup } from './transport/child-group.js';
-import { rpcMessage } from './recovery/classify.js';
+import { outputInvalid, rpcMessage } from './recovery/classify.js';
 import { withRecovery } from './recovery/with-recovery.js';
 import type { ServerLog } from './logs/server-log.js';
 import { linkedContext, type CallContext } from './session/inflight.js';
@@ -69,6 +69,14 @@ function skillFile(read: SdkSkillFile): SkillFile {
  */
 function advertises(client: Client, capability: 'tools' | 'resources' | 'prompts'): boolean {
   return client.getServerCapabilities()?.[capability] !== undefined;
+}
+
+/** The annotation that makes `tool` safe to send twice (`readOnlyHint`, `idempotentHint`), if any. */
+function repeatableHint(session: ServerSession, tool: string): string | undefined {
+  const annotations = session.tools.find((listed) => listed.name === tool)?.annotations;
+  if (annotations?.readOnlyHint === true) return 'readOnlyHint';
+  if (annotations?.idempotentHint === true) return 'idempotentHint';
+  return undefined;
 }
 
 function firstText(result: CallToolResult): string {
@@ -198,7 +206,7 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
           started.result ??
           (await taskResult(session, started.task.taskId, { ...ctx, timeoutMs: Math.max(1, deadline - Date.now()) }, true));
       } else {
-        result = (await withRecovery(session, ctx, (client, options) => client.callTool(params, options))) as CallToolResult;
+        result = await this.#callOnce(session, params, ctx);
       }
     } catch (error) {
       const rpcError = error instanceof McpSyncError && error.code === ErrorCode.RPC_ERROR;
@@ -209,6 +217,38 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
       if (unknown !== undefined) throw unknown;
     }
     return result;
+  }
+
+  /**
+   * One `tools/call`, its structured result checked against the tool's `outputSchema` by the SDK
+   * (OUTPUT_INVALID). A call the link cut mid-flight stays OUTCOME_UNCERTAIN — unless the server
+   * is `trusted` and annotates the tool `readOnlyHint` or `idempotentHint`: then it is sent again,
+   * once, on the healed link, within the same deadline.
+   */
+  async #callOnce(
+    session: ServerSession,
+    params: { name: string; arguments?: Record<string, unknown> },
+    ctx: CallContext,
+  ): Promise<CallToolResult> {
+    const call = (client: Client, options: RequestOptions): Promise<CallToolResult> =>
+      client.callTool(params, options).then(
+        (result) => result as CallToolResult,
+        (error: unknown) => Promise.reject(outputInvalid(error, session.name, params.name) ?? error),
+      );
+    const hint = session.config.trusted ? repeatableHint(session, params.name) : undefined;
+    if (hint === undefined) return withRecovery(session, ctx, call);
+    const deadline = Date.now() + ctx.timeoutMs;
+    const generation = session.generation;
+    try {
+      // Its own controller: a dead link aborts this attempt, not the caller's context.
+      return await withRecovery(session, linkedContext(ctx), call);
+    } catch (error) {
+      if (!(error instanceof McpSyncError) || error.code !== ErrorCode.OUTCOME_UNCERTAIN || ctx.signal.aborted) throw error;
+      const waitMs = Math.min(session.recoveryWaitMs, deadline - Date.now());
+      if (!(await session.waitForSession(generation, waitMs, ctx.signal))) throw error;
+      this.#hooks.log(session.name, `re-sent '${params.name}' once after its link was cut (trusted server; the tool is ${hint})`);
+      return withRecovery(session, { ...ctx, timeoutMs: Math.max(1, deadline - Date.now()) }, call);
+    }
   }
 
   async startTask(

@@ -172,6 +172,8 @@ export function hintFor(error: unknown, command: (rest: string) => string): stri
       return `List the server's tools: ${command(`tools ${quote(server)}`)}`;
     case ErrorCode.SKILL_UNVERIFIED:
       return 'The file does not match what the server lists for the skill: do not use it (or the skill).';
+    case ErrorCode.OUTPUT_INVALID:
+      return 'The tool ran but broke its own outputSchema: report it to the server’s owner; do not repeat the call.';
     case ErrorCode.RESPONSE_TOO_LARGE:
       return "Raise the server's `maxResponseBytes` in the config to accept larger answers.";
     default:

@@ -63,7 +63,8 @@ const TRANSPORTS: Record<string, ServerConfig['transport']> = {
 const STDIO_KEYS = ['command', 'args', 'env', 'cwd'];
 const HTTP_KEYS = ['url', 'headers', 'auth', 'oauth'];
 /** Canonical keys of an entry, suggested on typos; the last four are other clients' and ignored. */
-const COMMON_KEYS = 'transport type protocol logLevel enabled disabled timeout connectTimeout keepaliveInterval maxResponseBytes tools';
+const COMMON_KEYS =
+  'transport type protocol logLevel trusted enabled disabled timeout connectTimeout keepaliveInterval maxResponseBytes tools';
 const ENTRY_KEYS = [...STDIO_KEYS, ...HTTP_KEYS, ...`${COMMON_KEYS} autoApprove alwaysAllow description sampling`.split(' ')];
 const TOOLS_KEYS = ['include', 'exclude', 'resources', 'prompts'];
 const ENTRY_ALIASES = ['connectTimeout', 'keepaliveInterval', 'maxResponseBytes', 'logLevel'].map(snake);
@@ -130,6 +131,7 @@ function parseServer(ctx: Ctx, raw: unknown, listKey: string): ServerConfig {
     maxResponseBytes: byteCount(ctx, raw, 'maxResponseBytes', DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES_LIMIT),
     protocol: optional(ctx, raw, 'protocol', '"auto", "legacy" or "modern"', isProtocolSetting) ?? 'auto',
     ...optionalEntry('logLevel', logLevel(ctx, raw)),
+    trusted: optional(ctx, raw, 'trusted', 'a boolean', isBoolean) ?? false,
     tools: parseTools(ctx, raw['tools']),
   };
   if (transport === 'stdio') {

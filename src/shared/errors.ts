@@ -52,6 +52,12 @@ export const ErrorCode = {
    * listed): it must not be used. `data.reason` and `data.uri` say which check and which file.
    */
   SKILL_UNVERIFIED: 'SKILL_UNVERIFIED',
+  /**
+   * The tool ran, but its structured result does not match the `outputSchema` it lists (or is
+   * missing): the result is not handed on. Not retried, and not counted against the server's
+   * circuit breaker (the server answered). `data.tool` names the tool.
+   */
+  OUTPUT_INVALID: 'OUTPUT_INVALID',
   /** A bug in mcp-sync or an unexpected failure; the message says what happened. */
   INTERNAL: 'INTERNAL',
 } as const;

@@ -49,6 +49,12 @@ interface ServerConfigBase {
    * in 2026-07-28). @default none: the server's own choice
    */
   logLevel?: LogLevel;
+  /**
+   * Believe this server's tool annotations: a call to a tool it marks `readOnlyHint` or
+   * `idempotentHint` that the link cut mid-flight (OUTCOME_UNCERTAIN) is sent again, once, on the
+   * healed link. Annotations of untrusted servers are only hints (MCP spec). @default false
+   */
+  trusted: boolean;
   /** Tool filtering and utility switches. */
   tools: ToolFilter;
 }

@@ -179,6 +179,19 @@ export function classify(error: unknown, server: string, context: FailureContext
   return transportError(server, error);
 }
 
+/**
+ * The SDK's check of a tool's structured result against the `outputSchema` the server lists
+ * failed (a mismatch, a missing structured result, or a schema that cannot be compiled) — or the
+ * server said so itself (1.x servers answer -32602 "Output validation error"): OUTPUT_INVALID.
+ * The tool ran; the server answered. Undefined for any other error.
+ */
+export function outputInvalid(error: unknown, server: string, tool: string): McpSyncError | undefined {
+  if (!ProtocolError.isInstance(error)) return undefined;
+  if (!/output schema|structured content|outputSchema|output validation/i.test(error.message)) return undefined;
+  const message = `MCP tool '${tool}' of server '${server}' ran, but its result breaks its own outputSchema: ${rpcMessage(error.message)}`;
+  return new McpSyncError(ErrorCode.OUTPUT_INVALID, message, { server, tool }, { cause: error });
+}
+
 /** JSON-RPC code of a 2026 server's "the request's client capabilities lack …" (SEP-2322). */
 const MISSING_CLIENT_CAPABILITY = -32021;
 

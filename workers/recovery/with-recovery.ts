@@ -23,6 +23,9 @@ const BREAKER_FAILURES: ReadonlySet<Code> = new Set<Code>([
 ]);
 // NEEDS_REAUTH is not among them: an open breaker would replace "log in again" by "unreachable".
 
+/** Failures that are the server answering: they prove it healthy, as a success does. */
+const ANSWERED: ReadonlySet<Code> = new Set<Code>([ErrorCode.RPC_ERROR, ErrorCode.OUTPUT_INVALID]);
+
 /** Failures after which the session itself is suspect: check it in the background. */
 const AMBIGUOUS: ReadonlySet<Code> = new Set<Code>([ErrorCode.TIMEOUT, ErrorCode.OUTCOME_UNCERTAIN, ErrorCode.TRANSPORT_ERROR]);
 
@@ -66,7 +69,7 @@ export async function withRecovery<T>(session: ServerSession, ctx: CallContext, 
     const healing = (session.state === 'reconnecting' && !session.reconnectFailing) || session.generation !== attemptedOn;
     if (BREAKER_FAILURES.has(failure.code) && !healing) session.breaker.failure();
     else if (healing) session.breaker.release();
-    else if (failure.code === ErrorCode.RPC_ERROR) session.breaker.success();
+    else if (ANSWERED.has(failure.code)) session.breaker.success();
     else session.breaker.release();
     if (AMBIGUOUS.has(failure.code)) session.checkHealth();
     throw failure;

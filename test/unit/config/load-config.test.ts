@@ -58,6 +58,7 @@ const DEFAULTS = {
   keepaliveIntervalMs: 180_000,
   maxResponseBytes: 64 * 1024 * 1024,
   protocol: 'auto',
+  trusted: false,
   tools: { resources: true, prompts: true },
 };
 
@@ -251,6 +252,14 @@ describe('stdio servers', () => {
   it('rejects an env value that is not a string, number or boolean, naming the variable', () => {
     expect(entryError('db', { command: 'x', env: { URL: { host: 'h' } } }).data).toMatchObject({ server: 'db', key: 'env.URL' });
     expect(entryError('db', { command: 'x', env: { URL: null } }).data).toMatchObject({ server: 'db', key: 'env.URL' });
+  });
+
+  it('keeps trusted (default false) and rejects a value that is not a boolean, naming the key', () => {
+    expect(loadStdio({ command: 'x' }).trusted).toBe(false);
+    expect(loadStdio({ command: 'x', trusted: true }).trusted).toBe(true);
+    const error = entryError('db', { command: 'x', trusted: 'yes' });
+    expect(error.data).toMatchObject({ server: 'db', key: 'trusted' });
+    expect(error.message).toContain('a boolean');
   });
 
   it('rejects env that is not an object', () => {

@@ -33,6 +33,7 @@ function oauthConfig(): HttpServerConfig {
     connectTimeoutMs: 5_000,
     maxResponseBytes: 1 << 26,
     protocol: 'auto' as const,
+    trusted: false,
     keepaliveIntervalMs: 180_000,
     tools: { resources: true, prompts: true },
   };
