@@ -3,7 +3,7 @@
  * passed, an interrupt — whichever client raises them (the synchronous channel, the async façade,
  * attaching, waitForReady).
  */
-import { ErrorCode, McpSyncError } from '../shared/errors.js';
+import { ErrorCode, McpSyncError, taskRunsOn } from '../shared/errors.js';
 
 function dataFor(server: string | undefined): { server: string } | undefined {
   return server === undefined ? undefined : { server };
@@ -26,8 +26,7 @@ export function timeoutError(op: string, timeoutMs: number, server?: string, arg
   // Waiting for a task gave up, the task did not: say which, and how to come back for it.
   const taskId = op === 'taskResult' || op === 'getTask' ? args[1] : undefined;
   if (typeof taskId !== 'string') return new McpSyncError(ErrorCode.TIMEOUT, message, dataFor(server));
-  const again = `; task '${taskId}' runs on (\`task('${server ?? ''}', '${taskId}').result()\` waits again)`;
-  return new McpSyncError(ErrorCode.TIMEOUT, message + again, { ...dataFor(server), taskId });
+  return new McpSyncError(ErrorCode.TIMEOUT, message + taskRunsOn(server ?? '', taskId), { ...dataFor(server), taskId });
 }
 
 /** Another thread interrupted the call (hermes' wording, which the registry handlers return as is). */

@@ -11,6 +11,7 @@ import { loadConfig } from '../config/load-config.js';
 import { startChildGuard } from './orphans.js';
 import { ErrorCode, McpSyncError } from '../shared/errors.js';
 import { MAX_TIMEOUT_MS } from '../shared/operations.js';
+import { EVENT_LOG_FILE } from '../shared/log-paths.js';
 import {
   DEFAULT_RECOVERY,
   HUB_HEADER_WORDS,
@@ -90,7 +91,7 @@ export function spawnWorker(configOrPath: string | Record<string, unknown>, opti
     logDir,
     logDirOwnParents: options.logDir === undefined ? 1 : 0,
     recovery: recoveryOptions(options.recovery),
-    eventLog: options.eventLog === false ? null : (options.eventLog ?? join(logDir, 'mcp-sync.log')),
+    eventLog: options.eventLog === false ? null : (options.eventLog ?? join(logDir, EVENT_LOG_FILE)),
     handlers: options.handlers === undefined ? null : handlersUrl(options.handlers),
   };
   const worker = new Worker(WORKER_URL, { workerData: init, transferList: [port2], execArgv: workerExecArgv(process.execArgv) });

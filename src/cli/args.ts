@@ -16,6 +16,7 @@ const OPTIONS = {
   threads: { type: 'string', short: 't' },
   calls: { type: 'string', short: 'n' },
   duration: { type: 'string', short: 'd' },
+  follow: { type: 'boolean', short: 'f' },
   'no-browser': { type: 'boolean' },
   force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -41,6 +42,8 @@ export interface Flags {
   calls?: number;
   /** `--duration` in ms (stress). */
   durationMs?: number;
+  /** `--follow` (logs). */
+  follow: boolean;
   /** `false` with `--no-browser` (login). */
   browser: boolean;
   /** `--force` (login). */
@@ -74,6 +77,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
   const { values, positionals } = parsed;
   const flags: Flags = {
     json: values.json === true,
+    follow: values.follow === true,
     browser: values['no-browser'] !== true,
     force: values.force === true,
     help: values.help === true,

@@ -71,6 +71,31 @@ export const COMMANDS: readonly Command[] = [
     load: () => import('./watch.js'),
   },
   {
+    name: 'logs',
+    usage: '[server]',
+    summary: "Show the hub's logs: events and server log messages, and stdio servers' stderr (--follow: then stream)",
+    details: [
+      "Prints the last lines of the event log (recovery events, servers' log messages) and of each stdio server's stderr log.",
+      'With --follow it then connects and prints each server log message as it comes, until Ctrl-C (or --duration);',
+      "with --json one JSON object per message. A server's `logLevel` in the config says which messages it sends.",
+    ],
+    flags: ['json', 'follow', 'duration', 'handlers'],
+    arity: [0, 1],
+    load: () => import('./logs.js'),
+  },
+  {
+    name: 'task',
+    usage: 'start <server> <tool> [json-args] | status|result|cancel <server> <taskId>',
+    summary: 'Tool calls the server runs as tasks (2025-11-25): start one, ask its status, wait for its result, cancel it',
+    details: [
+      'start prints the task id; the task outlives this process: `task result <server> <taskId>` later waits for it',
+      '(polled, within --timeout; a timeout leaves the task running). result exits 6 if the task ended in a tool error.',
+    ],
+    flags: CALL_FLAGS,
+    arity: [3, 4],
+    load: () => import('./task.js'),
+  },
+  {
     name: 'templates',
     usage: '[server]',
     summary: 'List the resource templates of every connected server, or of one',

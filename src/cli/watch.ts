@@ -4,6 +4,7 @@
  */
 import { withHub } from './connect.js';
 import type { Context } from './context.js';
+import { untilStopped } from './logs.js';
 import { ExitCode } from './output.js';
 
 /** Runs `watch`. */
@@ -17,14 +18,7 @@ export async function run(ctx: Context, [server = '', uri = '']: string[]): Prom
     });
     hub.subscribe(server, uri, options);
     ctx.output.note(`Watching ${uri} on '${server}'${ctx.flags.durationMs === undefined ? ' (Ctrl-C to stop)' : ''} …`);
-    await new Promise<void>((resolve) => {
-      const timer = ctx.flags.durationMs === undefined ? undefined : setTimeout(resolve, ctx.flags.durationMs);
-      const stop = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      process.once('SIGINT', stop).once('SIGTERM', stop);
-    });
+    await untilStopped(ctx.flags.durationMs);
     stopListening();
     hub.unsubscribe(server, uri, options);
     return ExitCode.OK;

@@ -77,6 +77,11 @@ export interface McpSyncErrorData {
   [key: string]: unknown;
 }
 
+/** What an error adds when a caller stopped waiting for a task that goes on running. */
+export function taskRunsOn(server: string, taskId: string): string {
+  return `; task '${taskId}' runs on (\`task('${server}', '${taskId}').result()\` waits again)`;
+}
+
 /** Longest error message kept: a server's 100 MB error page must not become a 100 MB message. */
 export const MAX_MESSAGE_CHARS = 4_096;
 

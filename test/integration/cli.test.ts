@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { json, runCli, startCli, useCliFixtures, writeConfig } from '../helpers/cli.js';
-import { modernStdioCommand, startModernHttp, stdioFixtureCommand } from '../helpers/servers.js';
+import { modernStdioCommand, startHttpFixture, startModernHttp, stdioFixtureCommand } from '../helpers/servers.js';
 
 /**
  * The real `mcp-sync` binary (bin/mcp-sync.js → dist/src/cli/main.js) in a child process, against a
@@ -280,5 +280,52 @@ describe('exit codes and errors', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(runCli(['--version']).stdout).toBe(`${pkg.version}\n`);
     expect(run('tools').stderr).not.toContain('\x1b');
+  });
+});
+
+describe('task', () => {
+  it('start prints the id; status, result and cancel take it in later runs; a timeout leaves the task running', async () => {
+    const jobs = await startHttpFixture({ tasks: true });
+    try {
+      const config = writeConfig({ jobs: { url: jobs.url } });
+      const started = runCli(['task', 'start', 'jobs', 'job', '{"ms":800,"text":"from the cli"}', '--config', config]);
+      expect(started.code, started.stderr).toBe(0);
+      const [taskId, status] = started.stdout.trim().split(/\s+/);
+      expect(status).toBe('working');
+      expect(started.stderr).toContain(`mcp-sync task result jobs ${taskId}`);
+      const early = runCli(['task', 'result', 'jobs', taskId!, '--timeout', '0.2', '--config', config]);
+      expect(early.code).toBe(1);
+      expect(early.stderr).toContain(`task '${taskId}' runs on`);
+      const result = runCli(['task', 'result', 'jobs', taskId!, '--config', config]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout.trim()).toBe('from the cli');
+      expect(json<{ status: string }>(runCli(['task', 'status', 'jobs', taskId!, '--json', '--config', config])).status).toBe('completed');
+      const long = runCli(['task', 'start', 'jobs', 'job', '{"ms":60000}', '--config', config]).stdout.trim().split(/\s+/)[0]!;
+      expect(runCli(['task', 'cancel', 'jobs', long, '--config', config]).stdout).toMatch(new RegExp(`^${long}\\s+cancelled`));
+      expect((await jobs.stats()).jobsStarted).toBe(2);
+      const wrong = runCli(['task', 'stop', 'jobs', long, '--config', config]);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain('task takes one of start, status, result, cancel first');
+    } finally {
+      await jobs.stop();
+    }
+  });
+});
+
+describe('logs', () => {
+  it("prints the server's lines of the event log, and with --follow the new ones any hub writes", async () => {
+    const name = `logs${process.pid}`;
+    const config = writeConfig({ [name]: { ...modernStdioCommand(), logLevel: 'info' } });
+    expect(runCli(['call', name, 'log', '{"level":"warning","message":"before"}', '--config', config]).code).toBe(0);
+    const shown = runCli(['logs', name, '--config', config]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`mcp-sync: '${name}' log warning \\[fixture\\]: before`));
+    expect(shown.stdout).toContain(`── ${name} (`); // its stderr log too
+    const following = startCli(['logs', name, '--follow', '--duration', '5', '--config', config]);
+    await following.waitFor(/Following/);
+    expect(runCli(['call', name, 'log', '{"level":"error","message":"while following"}', '--config', config]).code).toBe(0);
+    const result = await following.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`\\[events\\] .*mcp-sync: '${name}' log error \\[fixture\\]: while following`));
   });
 });

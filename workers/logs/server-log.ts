@@ -4,9 +4,9 @@
  * The last lines of the current child are kept in memory, so that a server that dies while
  * starting can say why in its error (`FATAL: missing API_KEY`) instead of only in the file.
  */
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { redactSecrets } from '../../src/shared/errors.js';
+import { logPath } from '../../src/shared/log-paths.js';
 import { appendLog, openLogFile } from './log-files.js';
 
 /** How many of a child's last stderr lines are kept for its error. */
@@ -15,11 +15,6 @@ const TAIL_LINES = 12;
 const TAIL_CHARS = 2_000;
 /** A partial line longer than this is written out without waiting for its newline. */
 const MAX_PARTIAL_CHARS = 65_536;
-
-/** The path of a server's stderr log. */
-export function logPath(logDir: string, server: string): string {
-  return join(logDir, `${server.replace(/[^A-Za-z0-9_.-]/g, '_')}.log`);
-}
 
 export class ServerLog {
   readonly path: string;

@@ -9,7 +9,7 @@
  * created it; that is how a task longer than a session's life completes through reconnects.
  */
 import type { CallToolResult, Client, RequestOptions } from '@modelcontextprotocol/client';
-import { ErrorCode, McpSyncError, type ErrorCode as Code } from '../../src/shared/errors.js';
+import { ErrorCode, McpSyncError, taskRunsOn, type ErrorCode as Code } from '../../src/shared/errors.js';
 import type { JsonObject, TaskInfo, TaskStatus } from '../../src/shared/types.js';
 import { withRecovery } from '../recovery/with-recovery.js';
 import type { CallContext } from './inflight.js';
@@ -38,11 +38,11 @@ const AS_SENT = { '~standard': { version: 1, vendor: 'mcp-sync', validate: (valu
 
 type Wire = (client: Client, options: RequestOptions) => Promise<unknown>;
 
-function send(client: Client, method: string, params: JsonObject, options: RequestOptions): Promise<unknown> {
-  // The 2026-07-28 tasks extension (SEP-2663) is another protocol: not spoken here yet.
+function send(server: string, client: Client, method: string, params: JsonObject, options: RequestOptions): Promise<unknown> {
+  // The 2026-07-28 tasks extension (SEP-2663) is another protocol, not spoken here yet.
   if (client.getProtocolEra() === 'modern') {
-    const message = `tasks of 2026-07-28 servers (the tasks extension) are not supported yet: call the tool with callTool`;
-    throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, message);
+    const message = `MCP server '${server}' speaks 2026-07-28, whose tasks extension mcp-sync does not speak yet: call the tool with callTool`;
+    throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, message, { server });
   }
   const request = client.request as (
     request: { method: string; params: JsonObject },
@@ -94,7 +94,9 @@ export async function startToolTask(
   params: { name: string; arguments?: JsonObject },
   ctx: CallContext,
 ): Promise<{ task: TaskInfo; result?: undefined } | { task?: undefined; result: CallToolResult }> {
-  const answer = await withRecovery(session, ctx, (client, options) => send(client, 'tools/call', { ...params, task: {} }, options));
+  const answer = await withRecovery(session, ctx, (client, options) =>
+    send(session.name, client, 'tools/call', { ...params, task: {} }, options),
+  );
   const task = taskOf(session.name, (answer as { task?: unknown }).task);
   if (task !== undefined) return { task };
   if (Array.isArray((answer as { content?: unknown }).content)) return { result: answer as CallToolResult };
@@ -108,7 +110,7 @@ export async function taskStatus(session: ServerSession, taskId: string, ctx: Ca
 
 /** Asks the server to cancel the task (`tasks/cancel`); its status after that. */
 export async function cancelTask(session: ServerSession, taskId: string, ctx: CallContext): Promise<TaskInfo> {
-  const answer = await withRecovery(session, ctx, (client, options) => send(client, 'tasks/cancel', { taskId }, options));
+  const answer = await withRecovery(session, ctx, (client, options) => send(session.name, client, 'tasks/cancel', { taskId }, options));
   return taskOf(session.name, answer) ?? { server: session.name, taskId, status: 'cancelled' };
 }
 
@@ -133,9 +135,9 @@ export async function taskResult(session: ServerSession, taskId: string, ctx: Ca
       if (ctx.signal.aborted || Date.now() >= deadline) throw stillRunning(session.name, taskId, ctx);
     }
   } catch (error) {
-    const aborted = ctx.signal.aborted || Date.now() >= deadline;
+    const aborted = ctx.signal.aborted || Date.now() >= deadline || (error instanceof McpSyncError && error.code === ErrorCode.TIMEOUT);
     if (cancelOnAbort && aborted) void cancelQuietly(session, taskId);
-    throw aboutTask(error, session.name, taskId);
+    throw aboutTask(error, session.name, taskId, aborted ? (cancelOnAbort ? 'cancelled' : 'running') : undefined);
   }
 }
 
@@ -148,7 +150,7 @@ async function readTask(
   method: 'tasks/get' | 'tasks/result',
 ): Promise<unknown> {
   const read: Wire = async (client, options) => {
-    const answer = await send(client, method, { taskId }, options);
+    const answer = await send(session.name, client, method, { taskId }, options);
     if (method === 'tasks/result') return answer;
     return taskOf(session.name, answer) ?? Promise.reject(malformed(session.name, method));
   };
@@ -178,11 +180,12 @@ function stillRunning(server: string, taskId: string, ctx: CallContext): McpSync
   return new McpSyncError(ErrorCode.TIMEOUT, `MCP call to '${server}' timed out`, { server });
 }
 
-/** `error`, saying which task it concerns. */
-function aboutTask(error: unknown, server: string, taskId: string): McpSyncError {
+/** `error`, saying which task it concerns — and, when the caller stopped waiting, what became of it. */
+function aboutTask(error: unknown, server: string, taskId: string, left?: 'running' | 'cancelled'): McpSyncError {
   const failure = error instanceof McpSyncError ? error : new McpSyncError(ErrorCode.INTERNAL, String(error), { server });
   if (failure.data?.['taskId'] !== undefined) return failure;
-  const message = `${failure.message} (task '${taskId}'; \`task('${server}', '${taskId}')\` finds it again)`;
+  const about = left === 'running' ? taskRunsOn(server, taskId) : ` (task '${taskId}'${left === 'cancelled' ? ', cancelled' : ''})`;
+  const message = failure.message + about;
   return new McpSyncError(failure.code, message, { ...failure.data, server, taskId }, { cause: failure.cause ?? failure });
 }
 
