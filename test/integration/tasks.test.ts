@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, McpHub, type TaskInfo } from '../../dist/src/index.js';
 import { block, catchError, firstText, onPoolThread } from '../helpers/calls.js';
-import { startHttpFixture, type HttpFixtureServer } from '../helpers/servers.js';
+import { everythingPath, startHttpFixture, type HttpFixtureServer } from '../helpers/servers.js';
 
 /**
  * Tool calls a server runs as tasks (2025-11-25 tasks), against a real SDK server whose tasks
@@ -14,7 +14,16 @@ let hub: McpHub;
 
 beforeAll(async () => {
   [short, steady] = await Promise.all([startHttpFixture({ tasks: true, sessionLifeMs: 400 }), startHttpFixture({ tasks: true })]);
-  hub = McpHub.start({ mcpServers: { short: { url: short.url }, steady: { url: steady.url } } }, { eventLog: false });
+  hub = McpHub.start(
+    {
+      mcpServers: {
+        short: { url: short.url },
+        steady: { url: steady.url },
+        everything: { command: process.execPath, args: [everythingPath(), 'stdio'] },
+      },
+    },
+    { eventLog: false },
+  );
 });
 
 afterAll(async () => {
@@ -124,6 +133,17 @@ describe('startTool, TaskHandle and task(server, taskId)', () => {
     expect((await handle.status()).taskId).toBe(handle.taskId);
     expect(firstText(await handle.result())).toBe('async');
     expect(firstText(await hub.async.task('steady', handle.taskId).result())).toBe('async');
+  });
+});
+
+describe('server-everything, a third-party task server', () => {
+  it('its task-required research tool is a plain callTool; startTool and task() reach the same tasks', () => {
+    const report = hub.callTool('everything', 'simulate-research-query', { topic: 'blocking clients' }, { timeoutMs: 60_000 });
+    expect(report.isError).not.toBe(true);
+    expect(JSON.stringify(report.content)).toContain('blocking clients');
+    const handle = hub.startTool('everything', 'simulate-research-query', { topic: 'handles' });
+    expect(hub.task('everything', handle.taskId).status().status).toBe('working');
+    expect(JSON.stringify(handle.result({ timeoutMs: 60_000 }).content)).toContain('handles');
   });
 });
 
