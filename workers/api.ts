@@ -27,7 +27,7 @@ import { withRecovery } from './recovery/with-recovery.js';
 import type { ServerLog } from './logs/server-log.js';
 import { linkedContext, type CallContext } from './session/inflight.js';
 import { ServerSession, type SessionHooks } from './session/server-session.js';
-import { cancelTask, startToolTask, taskResult, taskStatus, taskSupport } from './session/tasks.js';
+import { cancelTask, createdTask, startToolTask, taskResult, taskStatus, taskSupport } from './session/tasks.js';
 
 /** How long `close()` waits for all servers together before giving up on the stragglers. */
 export const CLOSE_TIMEOUT_MS = 5_000;
@@ -206,7 +206,12 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
           started.result ??
           (await taskResult(session, started.task.taskId, { ...ctx, timeoutMs: Math.max(1, deadline - Date.now()) }, true));
       } else {
+        const deadline = Date.now() + ctx.timeoutMs;
         result = await this.#callOnce(session, params, ctx);
+        // A 2026 server may answer any call with a task (the tasks extension): wait for it the same way.
+        const created = createdTask(server, result);
+        if (created !== undefined)
+          result = await taskResult(session, created.taskId, { ...ctx, timeoutMs: Math.max(1, deadline - Date.now()) }, true);
       }
     } catch (error) {
       const rpcError = error instanceof McpSyncError && error.code === ErrorCode.RPC_ERROR;
@@ -258,7 +263,7 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
     ctx: CallContext,
   ): Promise<TaskInfo & { result?: CallToolResult }> {
     const session = this.#session(server);
-    if (taskSupport(session, tool) === undefined) {
+    if (taskSupport(session, tool) === undefined && session.info().era !== 'modern') {
       const why = session.catalog.capabilities.toolTasks ? `its tool '${tool}' does not run as a task` : 'it does not run tools as tasks';
       const message = `MCP server '${server}' cannot start '${tool}' as a task: ${why} (call it with callTool)`;
       throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, message, { server, tool });

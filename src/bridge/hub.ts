@@ -209,8 +209,9 @@ export class McpHub implements SyncClient {
   }
 
   /**
-   * Starts a tool the server can run as a task (2025-11-25 tasks: the tool's `execution.taskSupport`
-   * is `optional` or `required`) and returns at once with a handle to it. The start is a tool call:
+   * Starts a tool as a task and returns at once with a handle to it: on a 2025 server a tool whose
+   * `execution.taskSupport` is `optional` or `required`; on a 2026 server any (the server decides —
+   * one it answers at once gives a handle holding the result). The start is a tool call:
    * an uncertain outcome is reported as such and never re-sent, so a task is never started twice.
    * @throws McpSyncError INVALID_ARGUMENT (the server cannot run it as a task), as {@link McpHub.callTool}
    */

@@ -1,5 +1,5 @@
 /**
- * Handles to tasks a server runs for tool calls (2025-11-25 tasks), for the synchronous hub and the
+ * Handles to tasks a server runs for tool calls (2025-11-25 tasks, the 2026-07-28 tasks extension), for the synchronous hub and the
  * async façade. A handle is `{ server, taskId }` plus methods: the pair is plain data (it survives
  * `postMessage` and JSON), and any thread turns it back into a handle with `hub.task(server, taskId)`.
  */

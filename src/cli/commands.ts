@@ -86,7 +86,8 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'task',
     usage: 'start <server> <tool> [json-args] | status|result|cancel <server> <taskId>',
-    summary: 'Tool calls the server runs as tasks (2025-11-25): start one, ask its status, wait for its result, cancel it',
+    summary:
+      'Tool calls the server runs as tasks (2025-11-25, and the 2026 extension): start one, ask its status, wait for its result, cancel it',
     details: [
       "start prints the task id; an HTTP server's task outlives this process: `task result <server> <taskId>` later waits for it",
       '(polled, within --timeout; a timeout leaves the task running). result exits 6 if the task ended in a tool error.',

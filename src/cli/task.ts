@@ -1,6 +1,6 @@
 /**
  * `mcp-sync task start <server> <tool> [json-args]` and `task status|result|cancel <server> <taskId>`:
- * tool calls the server runs as tasks (2025-11-25 tasks). An HTTP server's task outlives this
+ * tool calls the server runs as tasks (2025-11-25 tasks, and the 2026-07-28 tasks extension). An HTTP server's task outlives this
  * process: start it, and ask for its status or result later, from another run, by its id (a stdio
  * server's tasks end with its process, which is this run's).
  */

@@ -62,7 +62,7 @@ export type Operations = {
   /** One file of a skill (`file` relative to its root; default its SKILL.md), read and verified. */
   readSkill: { args: [server: string, skill: string, file: string | undefined]; result: SkillFile };
   /**
-   * Starts a tool as a task (2025-11-25 tasks); `hub.startTool` wraps it in a TaskHandle. A server
+   * Starts a tool as a task (2025-11-25 tasks, or the 2026-07-28 extension); `hub.startTool` wraps it in a TaskHandle. A server
    * that ran the tool at once instead gives its `result` (and an empty `taskId`).
    */
   startTask: { args: [server: string, tool: string, args: JsonObject | undefined]; result: TaskInfo & { result?: CallToolResult } };

@@ -134,11 +134,11 @@ export interface Completion {
   hasMore?: boolean;
 }
 
-/** Where a task is in its life (2025-11-25 tasks). The last three are final. */
+/** Where a task is in its life. The last three are final. */
 export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
 
 /**
- * A task a server runs for a tool call (2025-11-25 tasks), as last seen. `{ server, taskId }` is
+ * A task a server runs for a tool call (2025-11-25 tasks, the 2026-07-28 extension), as last seen. `{ server, taskId }` is
  * all any thread needs to find it again (`hub.task(server, taskId)`), across reconnects.
  */
 export interface TaskInfo {

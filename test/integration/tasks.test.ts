@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, McpHub, type TaskInfo } from '../../dist/src/index.js';
 import { block, catchError, firstText, onPoolThread } from '../helpers/calls.js';
-import { everythingPath, startHttpFixture, type HttpFixtureServer } from '../helpers/servers.js';
+import { everythingPath, startHttpFixture, startModernHttp, type HttpFixtureServer, type ModernHttpServer } from '../helpers/servers.js';
 
 /**
  * Tool calls a server runs as tasks (2025-11-25 tasks), against a real SDK server whose tasks
@@ -155,3 +155,65 @@ async function until(check: () => Promise<boolean>): Promise<boolean> {
   }
   return false;
 }
+
+describe('2026-07-28: the tasks extension (SEP-2663)', () => {
+  let modern: ModernHttpServer;
+  let hub2026: McpHub;
+
+  beforeAll(async () => {
+    modern = await startModernHttp();
+    hub2026 = McpHub.start({ mcpServers: { m: { url: modern.url } } }, { eventLog: false });
+  });
+
+  afterAll(async () => {
+    hub2026?.close();
+    await modern?.stop();
+  });
+
+  const tasksOf = async () => (await modern.stats()).tasks!;
+
+  it('declares the extension on every request; a call the server makes a task is a plain callTool', async () => {
+    const before = await tasksOf();
+    expect(firstText(hub2026.callTool('m', 'long_job', { ms: 400, text: 'decided by the server' }))).toBe('decided by the server');
+    const after = await tasksOf();
+    expect(after.jobsStarted - before.jobsStarted).toBe(1);
+    expect(after.jobsFinished - before.jobsFinished).toBe(1);
+    expect(after.undeclared).toBe(0);
+    const requests = (await modern.stats()).requests;
+    const call = requests.filter((request) => request.method === 'tools/call' && request.target === 'long_job').at(-1);
+    const declared = call?.meta?.['io.modelcontextprotocol/clientCapabilities'] as { extensions?: Record<string, unknown> } | undefined;
+    expect(declared?.extensions).toHaveProperty(['io.modelcontextprotocol/tasks']);
+    // Polled with tasks/get, its Mcp-Name the task id (SEP-2663's HTTP binding, set by the SDK).
+    const polls = requests.filter((request) => request.method === 'tasks/get');
+    expect(polls.length).toBeGreaterThan(0);
+    expect(polls.at(-1)?.headers['mcp-name']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('startTool, status, task() and a pool thread; the result comes inline from tasks/get', async () => {
+    const handle = hub2026.startTool('m', 'long_job', { ms: 500, text: 'inline' });
+    expect(handle.status()).toMatchObject({ server: 'm', taskId: handle.taskId, status: 'working', ttl: 600_000, pollInterval: 100 });
+    const fromPool = await onPoolThread<{ content: { type: string; text?: string }[] }>(hub2026.handle(), 'taskResult', 'm', handle.taskId);
+    expect(firstText(fromPool)).toBe('inline');
+    expect(firstText(hub2026.task('m', handle.taskId).result())).toBe('inline');
+    expect(firstText(hub2026.callTool('m', 'long_job', { ms: 50, text: 'bad', fail: true }))).toBe('job failed: bad');
+  });
+
+  it('cancel() ends it; its result is then RPC_ERROR saying so; a caller that gives up cancels it', async () => {
+    const handle = hub2026.startTool('m', 'long_job', { ms: 60_000 });
+    expect(handle.cancel()).toMatchObject({ taskId: handle.taskId, status: 'cancelled' });
+    const error = catchError(() => handle.result());
+    expect(error.code).toBe(ErrorCode.RPC_ERROR);
+    expect(error.data).toMatchObject({ server: 'm', taskId: handle.taskId, status: 'cancelled' });
+    const before = await tasksOf();
+    expect(catchError(() => hub2026.callTool('m', 'long_job', { ms: 1_500 }, { timeoutMs: 400 })).code).toBe(ErrorCode.TIMEOUT);
+    expect(await until(async () => (await tasksOf()).jobsCancelled > before.jobsCancelled)).toBe(true);
+    expect((await tasksOf()).jobsFinished).toBe(before.jobsFinished);
+  });
+
+  it('a call the server answers at once gives a handle holding its result', () => {
+    const handle = hub2026.startTool('m', 'echo', { text: 'at once' });
+    expect(handle.taskId).toBe('');
+    expect(handle.status().status).toBe('completed');
+    expect(firstText(handle.result())).toBe('at once');
+  });
+});

@@ -22,6 +22,7 @@ import { createTransport, type TransportHooks } from '../transport/create-transp
 import { StdioTransport } from '../transport/stdio-transport.js';
 import { clientCapabilities, installClientHandlers, type ClientHandlers } from './client-handlers.js';
 import { connectFailure, type ConnectFailure } from './connect-errors.js';
+import { speakTasksExtension } from './task-extension.js';
 
 /** How this client introduces itself (`initialize`, or `_meta` in 2026): the package's own name and version. */
 export const CLIENT_INFO = { name: PACKAGE_INFO.name, version: PACKAGE_INFO.version };
@@ -75,6 +76,7 @@ export async function openClient(
   try {
     await client.connect(transport, { ...options(), ...(request.prior !== undefined && { prior: request.prior }) });
     notificationsBeforeResponses(transport);
+    if (client.getProtocolEra() === 'modern') speakTasksExtension(transport);
     if (config.logLevel !== undefined) await askForLogLevel(client, transport, config.logLevel, options());
     await request.discover(client, options());
     return { ok: true, opened: { client, transport, verdict: verdictOf(client) } };

@@ -1,6 +1,8 @@
 /**
- * Tool calls a server runs as tasks (MCP 2025-11-25 tasks): created by a `tools/call` that asks
- * for one, then polled (`tasks/get`), read (`tasks/result`) and cancelled (`tasks/cancel`).
+ * Tool calls a server runs as tasks, in both eras. 2025-11-25: a `tools/call` asks for a task
+ * (`params.task`), which is then polled (`tasks/get`), read (`tasks/result`) and cancelled
+ * (`tasks/cancel`). 2026-07-28 (the tasks extension, SEP-2663; see task-extension.ts): the server
+ * decides which calls become tasks, and `tasks/get` carries the final result (or error) inline.
  *
  * What makes them safe to use from a blocking call: creating a task is a tool call like any other
  * (an uncertain outcome stays uncertain, and nothing re-sends it), while reading one is harmless to
@@ -15,6 +17,7 @@ import { withRecovery } from '../recovery/with-recovery.js';
 import type { CallContext } from './inflight.js';
 import type { ServerSession } from './server-session.js';
 import { childSignal, sleep } from './signals.js';
+import { markedTask } from './task-extension.js';
 
 /** Final statuses: the task's result (or error) is ready and will not change. */
 const FINAL: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['completed', 'failed', 'cancelled']);
@@ -38,12 +41,7 @@ const AS_SENT = { '~standard': { version: 1, vendor: 'mcp-sync', validate: (valu
 
 type Wire = (client: Client, options: RequestOptions) => Promise<unknown>;
 
-function send(server: string, client: Client, method: string, params: JsonObject, options: RequestOptions): Promise<unknown> {
-  // The 2026-07-28 tasks extension (SEP-2663) is another protocol, not spoken here yet.
-  if (client.getProtocolEra() === 'modern') {
-    const message = `MCP server '${server}' speaks 2026-07-28, whose tasks extension mcp-sync does not speak yet: call the tool with callTool`;
-    throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, message, { server });
-  }
+function send(client: Client, method: string, params: JsonObject, options: RequestOptions): Promise<unknown> {
   const request = client.request as (
     request: { method: string; params: JsonObject },
     schema: unknown,
@@ -55,7 +53,11 @@ function send(server: string, client: Client, method: string, params: JsonObject
 /** A task as the server described it, or undefined when `value` is none. */
 function taskOf(server: string, value: unknown): TaskInfo | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { taskId, status, statusMessage, createdAt, lastUpdatedAt, ttl, pollInterval } = value as Record<string, unknown>;
+  const fields = value as Record<string, unknown>;
+  const { taskId, status, statusMessage, createdAt, lastUpdatedAt } = fields;
+  // 2026-07-28 names them ttlMs and pollIntervalMs.
+  const ttl = fields['ttlMs'] ?? fields['ttl'];
+  const pollInterval = fields['pollIntervalMs'] ?? fields['pollInterval'];
   if (typeof taskId !== 'string' || typeof status !== 'string') return undefined;
   return {
     server,
@@ -73,9 +75,16 @@ function malformed(server: string, method: string): McpSyncError {
   return new McpSyncError(ErrorCode.RPC_ERROR, `MCP server '${server}' answered ${method} without a task`, { server });
 }
 
+/** The task a 2026 server answered a `tools/call` with, if it did (see task-extension.ts). */
+export function createdTask(server: string, result: CallToolResult): TaskInfo | undefined {
+  const task = markedTask(result);
+  return task === undefined ? undefined : taskOf(server, task);
+}
+
 /**
- * Whether `tool` may run as a task on this server: `'required'` or `'optional'` as the tool says
- * (`execution.taskSupport`), if the server runs `tools/call` as tasks at all; else undefined.
+ * Whether `tool` may run as a task on this 2025 server: `'required'` or `'optional'` as the tool
+ * says (`execution.taskSupport`), if the server runs `tools/call` as tasks at all; else undefined.
+ * (A 2026-07-28 server decides for itself, call by call.)
  */
 export function taskSupport(session: ServerSession, tool: string): 'required' | 'optional' | undefined {
   if (!session.catalog.capabilities.toolTasks) return undefined;
@@ -85,9 +94,9 @@ export function taskSupport(session: ServerSession, tool: string): 'required' | 
 }
 
 /**
- * Starts `tool` as a task: one `tools/call` asking for a task, under the usual recovery rules (a
- * refused request is retried on a new session; one that may have run is not). A server that ran
- * the tool at once instead answers with its result: `result` then holds it.
+ * Starts `tool` as a task: one `tools/call` (asking for a task in 2025), under the usual recovery
+ * rules (a refused request is retried on a new session; one that may have run is not). A server
+ * that ran the tool at once instead answers with its result: `result` then holds it.
  */
 export async function startToolTask(
   session: ServerSession,
@@ -95,9 +104,9 @@ export async function startToolTask(
   ctx: CallContext,
 ): Promise<{ task: TaskInfo; result?: undefined } | { task?: undefined; result: CallToolResult }> {
   const answer = await withRecovery(session, ctx, (client, options) =>
-    send(session.name, client, 'tools/call', { ...params, task: {} }, options),
+    client.getProtocolEra() === 'modern' ? client.callTool(params, options) : send(client, 'tools/call', { ...params, task: {} }, options),
   );
-  const task = taskOf(session.name, (answer as { task?: unknown }).task);
+  const task = createdTask(session.name, answer as CallToolResult) ?? taskOf(session.name, (answer as { task?: unknown }).task);
   if (task !== undefined) return { task };
   if (Array.isArray((answer as { content?: unknown }).content)) return { result: answer as CallToolResult };
   throw malformed(session.name, 'tools/call');
@@ -105,13 +114,14 @@ export async function startToolTask(
 
 /** The task's status now (`tasks/get`). */
 export async function taskStatus(session: ServerSession, taskId: string, ctx: CallContext): Promise<TaskInfo> {
-  return (await readTask(session, ctx, Date.now() + ctx.timeoutMs, taskId, 'tasks/get')) as TaskInfo;
+  return (await readTask(session, ctx, Date.now() + ctx.timeoutMs, taskId, 'tasks/get')).task;
 }
 
-/** Asks the server to cancel the task (`tasks/cancel`); its status after that. */
+/** Asks the server to cancel the task (`tasks/cancel`); its status after that (2026 only acknowledges: then asked). */
 export async function cancelTask(session: ServerSession, taskId: string, ctx: CallContext): Promise<TaskInfo> {
-  const answer = await withRecovery(session, ctx, (client, options) => send(session.name, client, 'tasks/cancel', { taskId }, options));
-  return taskOf(session.name, answer) ?? { server: session.name, taskId, status: 'cancelled' };
+  const deadline = Date.now() + ctx.timeoutMs;
+  const answer = await withRecovery(session, ctx, (client, options) => send(client, 'tasks/cancel', { taskId }, options));
+  return taskOf(session.name, answer) ?? (await readTask(session, ctx, deadline, taskId, 'tasks/get')).task;
 }
 
 /**
@@ -126,9 +136,11 @@ export async function taskResult(session: ServerSession, taskId: string, ctx: Ca
   const deadline = Date.now() + ctx.timeoutMs;
   try {
     for (;;) {
-      const task = (await readTask(session, ctx, deadline, taskId, 'tasks/get')) as TaskInfo;
+      const { task, answer } = await readTask(session, ctx, deadline, taskId, 'tasks/get');
       if (FINAL.has(task.status) || task.status === 'input_required') {
-        return (await readTask(session, ctx, deadline, taskId, 'tasks/result')) as CallToolResult;
+        return (
+          finalResult(session, task, answer) ?? ((await readTask(session, ctx, deadline, taskId, 'tasks/result')).answer as CallToolResult)
+        );
       }
       const pause = Math.min(Math.max(task.pollInterval ?? POLL_DEFAULT_MS, POLL_MIN_MS), POLL_MAX_MS, deadline - Date.now());
       await sleep(pause, ctx.signal);
@@ -141,18 +153,60 @@ export async function taskResult(session: ServerSession, taskId: string, ctx: Ca
   }
 }
 
-/** A read of the task (`tasks/get` or `tasks/result`), asked again after link failures until `deadline`. */
+/**
+ * What a final (or input-wanting) task ends in, when the `tasks/get` answer says it: a 2026 answer
+ * carries the result or the error inline; a cancelled task has none. Undefined when `tasks/result`
+ * must be asked (2025).
+ * @throws McpSyncError RPC_ERROR: the task failed, was cancelled, or wants input 2026-style
+ */
+function finalResult(session: ServerSession, task: TaskInfo, answer: unknown): CallToolResult | undefined {
+  const { result, error, inputRequests } = answer as {
+    result?: unknown;
+    error?: { code?: unknown; message?: unknown };
+    inputRequests?: unknown;
+  };
+  const server = session.name;
+  if (typeof result === 'object' && result !== null) return result as CallToolResult;
+  if (error !== undefined) {
+    const code = typeof error.code === 'number' ? error.code : undefined;
+    const message = `MCP server '${server}': task '${task.taskId}' failed: ${String(error.message)}${code === undefined ? '' : ` (JSON-RPC error ${code})`}`;
+    throw new McpSyncError(ErrorCode.RPC_ERROR, message, {
+      server,
+      taskId: task.taskId,
+      status: 'failed',
+      ...(code !== undefined && { rpcCode: code }),
+    });
+  }
+  if (task.status === 'cancelled') {
+    throw new McpSyncError(ErrorCode.RPC_ERROR, `MCP server '${server}': task '${task.taskId}' was cancelled`, {
+      server,
+      status: 'cancelled',
+    });
+  }
+  if (inputRequests !== undefined) {
+    const message = `MCP server '${server}': task '${task.taskId}' asks for input (tasks/update), which mcp-sync does not answer yet in 2026-07-28`;
+    throw new McpSyncError(ErrorCode.RPC_ERROR, message, { server, taskId: task.taskId, status: 'input_required' });
+  }
+  return undefined;
+}
+
+/**
+ * A read of the task (`tasks/get`: its status, with the answer as sent; or `tasks/result`), asked
+ * again after link failures until `deadline`.
+ */
 async function readTask(
   session: ServerSession,
   ctx: CallContext,
   deadline: number,
   taskId: string,
   method: 'tasks/get' | 'tasks/result',
-): Promise<unknown> {
+): Promise<{ task: TaskInfo; answer: unknown }> {
+  const unread: TaskInfo = { server: session.name, taskId, status: 'working' };
   const read: Wire = async (client, options) => {
-    const answer = await send(session.name, client, method, { taskId }, options);
-    if (method === 'tasks/result') return answer;
-    return taskOf(session.name, answer) ?? Promise.reject(malformed(session.name, method));
+    const answer = await send(client, method, { taskId }, options);
+    if (method === 'tasks/result') return { task: unread, answer };
+    const task = taskOf(session.name, answer);
+    return task === undefined ? Promise.reject(malformed(session.name, method)) : { task, answer };
   };
   for (;;) {
     const left = deadline - Date.now();
@@ -161,7 +215,14 @@ async function readTask(
     // A controller per read: a dead link aborts only this read, never the caller's context.
     const own = childSignal(ctx.signal);
     try {
-      return await withRecovery(session, { ...ctx, controller: own.controller, signal: own.controller.signal, timeoutMs: left }, read);
+      return (await withRecovery(
+        session,
+        { ...ctx, controller: own.controller, signal: own.controller.signal, timeoutMs: left },
+        read,
+      )) as {
+        task: TaskInfo;
+        answer: unknown;
+      };
     } catch (error) {
       if (!(error instanceof McpSyncError) || !LINK_FAILURES.has(error.code) || ctx.signal.aborted) throw error;
       // The server is away: wait for it (woken by the new session), or pause before asking again.
