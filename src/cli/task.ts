@@ -10,7 +10,7 @@ import { blocking, withHub } from './connect.js';
 import type { Context } from './context.js';
 import { ExitCode, usageError } from './output.js';
 import { renderCallResult } from './render.js';
-import type { TaskInfo } from '../shared/types.js';
+import type { CallToolResult, TaskInfo } from '../shared/types.js';
 
 const ACTIONS = ['start', 'status', 'result', 'cancel'] as const;
 
@@ -23,19 +23,26 @@ export async function run(ctx: Context, [action = '', server = '', target = '', 
   const options = ctx.flags.timeoutMs === undefined ? {} : { timeoutMs: ctx.flags.timeoutMs };
   const args = action === 'start' ? parseJsonArgs(json, () => readFileSync(0, 'utf8')) : undefined;
   return withHub(ctx, [server], (hub) => {
-    if (action === 'start')
-      return printTask(
-        ctx,
-        blocking(ctx, `starting '${target}' on '${server}'`, () => hub.startTool(server, target, args, options).status()),
-      );
+    if (action === 'start') {
+      const handle = blocking(ctx, `starting '${target}' on '${server}'`, () => hub.startTool(server, target, args, options));
+      if (handle.taskId !== '') return printTask(ctx, handle.status(options));
+      // The server ran it at once (2026: the server decides): there is no task, only the result.
+      ctx.output.note(`mcp-sync: '${server}' ran '${target}' at once, without a task; its result:`);
+      return printResult(ctx, handle.result(), `the tool '${target}' on '${server}'`);
+    }
     if (action === 'status') return printTask(ctx, hub.getTask(server, target, options));
     if (action === 'cancel') return printTask(ctx, hub.cancelTask(server, target, options));
     const result = blocking(ctx, `waiting for task ${target} on '${server}'`, () => hub.taskResult(server, target, options));
-    ctx.output.result(result, () => ctx.output.print(renderCallResult(result)));
-    if (result.isError !== true) return ExitCode.OK;
-    ctx.output.note(`mcp-sync: task ${target} on '${server}' ended with a tool error (isError: true)`);
-    return ExitCode.TOOL_ERROR;
+    return printResult(ctx, result, `task ${target} on '${server}'`);
   });
+}
+
+/** A tool result, as `call` prints it: exit 0, or 6 for a tool error. */
+function printResult(ctx: Context, result: CallToolResult, what: string): ExitCode {
+  ctx.output.result(result, () => ctx.output.print(renderCallResult(result)));
+  if (result.isError !== true) return ExitCode.OK;
+  ctx.output.note(`mcp-sync: ${what} ended with a tool error (isError: true)`);
+  return ExitCode.TOOL_ERROR;
 }
 
 /** A task's id and status: JSON with --json, else `<taskId>  <status>  [message]` and how to go on. */

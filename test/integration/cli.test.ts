@@ -312,6 +312,25 @@ describe('task', () => {
   });
 });
 
+describe('task, 2026-07-28', () => {
+  it('a task the server makes of long_job is started and waited for; a call it runs at once prints its result', async () => {
+    const modern = await startModernHttp();
+    try {
+      const config = writeConfig({ m: { url: modern.url } });
+      const started = runCli(['task', 'start', 'm', 'long_job', '{"ms":300,"text":"later"}', '--config', config]);
+      expect(started.code, started.stderr).toBe(0);
+      const taskId = started.stdout.trim().split(/\s+/)[0]!;
+      expect(runCli(['task', 'result', 'm', taskId, '--config', config]).stdout.trim()).toBe('later');
+      const atOnce = runCli(['task', 'start', 'm', 'echo', '{"text":"now"}', '--config', config]);
+      expect(atOnce.code, atOnce.stderr).toBe(0);
+      expect(atOnce.stdout.trim()).toBe('now');
+      expect(atOnce.stderr).toContain(`'m' ran 'echo' at once, without a task`);
+    } finally {
+      await modern.stop();
+    }
+  });
+});
+
 describe('logs', () => {
   it("prints the server's lines of the event log, and with --follow the new ones any hub writes", async () => {
     const name = `logs${process.pid}`;
