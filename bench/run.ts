@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: the cost of calling MCP synchronously through mcp-sync, next to the SDK's own
  * async Client against the same server — the v2 Client the worker uses (the baseline), and the
- * 1.x one — measured in one process, in interleaved rounds (so load from the rest of the machine
- * hits them all alike). Prints per-call medians and ratios.
+ * 1.x one — and next to the floor of the design: the same v2 Client in a worker thread behind the
+ * smallest Atomics bridge (bench/sdk-floor.ts). Measured in one process, in interleaved rounds (so
+ * load from the rest of the machine hits them all alike). Prints per-call medians, the spread over
+ * rounds (min–max), and ratios to the SDK and to the floor.
  */
 import { availableParallelism } from 'node:os';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -13,8 +15,13 @@ import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from
 import { McpHub } from '../dist/src/index.js';
 import { startHttpFixture, stdioFixtureCommand } from '../test/helpers/servers.js';
 import { MinimalBridge } from './minimal-bridge.js';
+import { SdkFloor } from './sdk-floor.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
+/** The floor's row: the v2 Client in a worker behind the minimal bridge. */
+const FLOOR = 'floor: SDK v2 in a worker, minimal bridge (sync)';
+/** The same, each call with an abort signal and a timeout (what a call that must not hang needs). */
+const FLOOR_DEADLINE = 'floor + a deadline per call (signal, timeout)';
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 
 interface Row {
@@ -39,6 +46,7 @@ async function compare(
   ...subjects: [string, () => unknown][]
 ): Promise<void> {
   const cases = [baseline, ...subjects];
+  console.error(`${group}: ${calls} calls × ${ROUNDS} rounds × ${cases.length} cases …`);
   for (const [, fn] of cases) await timeCalls(Math.ceil(calls / 2), fn);
   const base: Row = { name: `${group}: ${baseline[0]}`, baseline: '', perCallUs: [] };
   const measured = [base, ...subjects.map(([name]) => ({ name: `${group}: ${name}`, baseline: base.name, perCallUs: [] as number[] }))];
@@ -77,6 +85,12 @@ async function main(): Promise<void> {
   const v1Http = new V1Client({ name: 'bench', version: '1' });
   await v1Http.connect(new V1StreamableHTTPClientTransport(new URL(http.url)));
   const bridge = new MinimalBridge();
+  const [floorStdio, floorHttp, deadlineStdio, deadlineHttp] = await Promise.all([
+    SdkFloor.start(stdio),
+    SdkFloor.start({ url: http.url }),
+    SdkFloor.start(stdio, true),
+    SdkFloor.start({ url: http.url }, true),
+  ]);
   const args = { text: 'hello' };
   try {
     await compare(
@@ -84,6 +98,8 @@ async function main(): Promise<void> {
       2000 * SCALE,
       ['SDK v2 Client.callTool (async)', () => sdkStdio.callTool({ name: 'echo', arguments: args })],
       ['SDK 1.x Client.callTool (async)', () => v1Stdio.callTool({ name: 'echo', arguments: args })],
+      [FLOOR, () => floorStdio.callTool('echo', args)],
+      [FLOOR_DEADLINE, () => deadlineStdio.callTool('echo', args)],
       ['hub.callTool (sync)', () => hub.callTool('stdio', 'echo', args)],
     );
     await compare(
@@ -91,6 +107,8 @@ async function main(): Promise<void> {
       400 * SCALE,
       ['SDK v2 Client.callTool (async)', () => sdkHttp.callTool({ name: 'echo', arguments: args })],
       ['SDK 1.x Client.callTool (async)', () => v1Http.callTool({ name: 'echo', arguments: args })],
+      [FLOOR, () => floorHttp.callTool('echo', args)],
+      [FLOOR_DEADLINE, () => deadlineHttp.callTool('echo', args)],
       ['hub.callTool (sync)', () => hub.callTool('http', 'echo', args)],
     );
     await compare(
@@ -101,7 +119,15 @@ async function main(): Promise<void> {
     );
   } finally {
     hub.close();
-    await Promise.all([sdkStdio.close(), sdkHttp.close(), v1Stdio.close(), v1Http.close(), bridge.close()]);
+    await Promise.all([
+      sdkStdio.close(),
+      sdkHttp.close(),
+      v1Stdio.close(),
+      v1Http.close(),
+      bridge.close(),
+      floorStdio.close(),
+      floorHttp.close(),
+    ]);
     await http.stop();
   }
   print();
@@ -111,13 +137,34 @@ function print(): void {
   console.log(`mcp-sync bench — node ${process.version}, ${availableParallelism()} CPUs, median of ${ROUNDS} interleaved rounds`);
   console.log('');
   const width = Math.max(...rows.map((row) => row.name.length));
-  console.log(`${'case'.padEnd(width)}  ${'per call'.padStart(10)}  ${'ratio'.padStart(6)}  ${'added'.padStart(9)}`);
+  const header = ['per call', 'spread', 'vs SDK', 'added', 'vs floor'];
+  console.log(`${'case'.padEnd(width)}  ${header.map((title, i) => title.padStart([10, 15, 6, 9, 8][i]!)).join('  ')}`);
   for (const row of rows) {
     const value = median(row.perCallUs);
     const base = rows.find((other) => other.name === row.baseline);
+    const group = row.name.slice(0, row.name.indexOf(':'));
+    const floor = rows.find((other) => other.name === `${group}: ${FLOOR}`);
+    const spread = `${Math.min(...row.perCallUs).toFixed(0)}–${Math.max(...row.perCallUs).toFixed(0)} µs`;
     const ratio = base === undefined ? '' : (value / median(base.perCallUs)).toFixed(2);
     const added = base === undefined ? '' : `${(value - median(base.perCallUs)).toFixed(0)} µs`;
-    console.log(`${row.name.padEnd(width)}  ${`${value.toFixed(1)} µs`.padStart(10)}  ${ratio.padStart(6)}  ${added.padStart(9)}`);
+    const vsFloor = floor === undefined || floor === row || row.name.includes('SDK') ? '' : (value / median(floor.perCallUs)).toFixed(2);
+    const cells = [`${value.toFixed(1)} µs`, spread, ratio, added, vsFloor];
+    console.log(`${row.name.padEnd(width)}  ${cells.map((cell, i) => cell.padStart([10, 15, 6, 9, 8][i]!)).join('  ')}`);
+  }
+  // Per round, the hub over each floor: how steady the ratio is, not just its median.
+  console.log('');
+  for (const group of ['stdio echo', 'http echo']) {
+    const hub = rows.find((row) => row.name === `${group}: hub.callTool (sync)`);
+    for (const [label, name] of [
+      ['floor', FLOOR],
+      ['floor + deadline', FLOOR_DEADLINE],
+    ] as const) {
+      const floor = rows.find((row) => row.name === `${group}: ${name}`);
+      if (hub === undefined || floor === undefined) continue;
+      const ratios = hub.perCallUs.map((us, i) => us / floor.perCallUs[i]!).sort((x, y) => x - y);
+      const shown = ratios.map((r) => r.toFixed(2)).join(' ');
+      console.log(`${group}: hub / ${label}, per round: ${shown} (median ${median(ratios).toFixed(2)})`);
+    }
   }
   if (listenerWarnings > 0)
     console.log(`\n(${listenerWarnings} MaxListenersExceededWarning from the SDK 1.x client's abort-listener leak)`);

@@ -115,10 +115,23 @@ export function spawnWorker(configOrPath: string | Record<string, unknown>, opti
 }
 
 /** Host flags a worker keeps, taking a value: loaders and module resolution. */
-const KEPT_WITH_VALUE = new Set(['--import', '--require', '-r', '--conditions', '-C', '--loader', '--experimental-loader']);
+const KEPT_WITH_VALUE = new Set([
+  '--import',
+  '--require',
+  '-r',
+  '--conditions',
+  '-C',
+  '--loader',
+  '--experimental-loader',
+  // Profiling: `node --cpu-prof` profiles the I/O worker too (a file per thread).
+  '--cpu-prof-dir',
+  '--cpu-prof-interval',
+  '--heap-prof-dir',
+  '--heap-prof-interval',
+]);
 /** Host flags a worker keeps, alone: how modules are read and how errors are shown. */
 const KEPT_ALONE =
-  /^--(?:(?:no-)?experimental-[a-z-]+|enable-source-maps|no-warnings|no-deprecation|trace-warnings|trace-deprecation|trace-uncaught|preserve-symlinks(?:-main)?)$/;
+  /^--(?:(?:no-)?experimental-[a-z-]+|enable-source-maps|no-warnings|no-deprecation|trace-warnings|trace-deprecation|trace-uncaught|preserve-symlinks(?:-main)?|cpu-prof|heap-prof)$/;
 
 /**
  * The worker's execArgv, built on purpose rather than inherited: the host's loaders and module

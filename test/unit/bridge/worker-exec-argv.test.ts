@@ -32,6 +32,12 @@ describe("the worker's execArgv", () => {
     ]);
   });
 
+  it('keeps the profiling flags, so that `node --cpu-prof` profiles the I/O worker too', () => {
+    expect(boot(['--cpu-prof', '--cpu-prof-dir=/tmp/p', '--cpu-prof-interval', '100', '--heap-prof', '--heap-prof-dir', '/tmp/h'])).toEqual(
+      ['--cpu-prof', '--cpu-prof-dir=/tmp/p', '--cpu-prof-interval', '100', '--heap-prof', '--heap-prof-dir', '/tmp/h'],
+    );
+  });
+
   it('drops what a worker refuses or must not inherit', () => {
     expect(
       boot(['--input-type=module', '--eval', 'x', '--inspect', '--max-old-space-size=100', '--experimental-default-type=module']),
