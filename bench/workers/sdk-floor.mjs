@@ -1,3 +1,4 @@
+/* global URL, AbortController -- Node globals in this plain-JS worker */
 // The floor of the design (issue 13): the SDK's v2 Client in a worker thread behind the smallest
 // bridge — one postMessage each way, one futex wake, nothing else. workerData: { port, sab, server,
 // deadline } where server is { url } or { command, args }; with `deadline`, each call carries what
