@@ -17,6 +17,7 @@ const OPTIONS = {
   calls: { type: 'string', short: 'n' },
   duration: { type: 'string', short: 'd' },
   follow: { type: 'boolean', short: 'f' },
+  report: { type: 'string' },
   'no-browser': { type: 'boolean' },
   force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -42,6 +43,8 @@ export interface Flags {
   calls?: number;
   /** `--duration` in ms (stress). */
   durationMs?: number;
+  /** `--report <file.html>` (stress), as given. */
+  report?: string;
   /** `--follow` (logs). */
   follow: boolean;
   /** `false` with `--no-browser` (login). */
@@ -86,6 +89,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
   if (values.config !== undefined) flags.config = values.config;
   if (values.timeout !== undefined) flags.timeoutMs = seconds('--timeout', values.timeout);
   if (values.handlers !== undefined) flags.handlers = values.handlers;
+  if (values.report !== undefined) flags.report = values.report;
   if (values.duration !== undefined) flags.durationMs = seconds('--duration', values.duration);
   if (values.threads !== undefined) flags.threads = count('--threads', values.threads);
   if (values.calls !== undefined) flags.calls = count('--calls', values.calls);

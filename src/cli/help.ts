@@ -12,6 +12,7 @@ const FLAG_HELP: Record<FlagName, [string, string]> = {
   threads: ['-t, --threads <n>', 'caller threads (default 4)'],
   calls: ['-n, --calls <m>', 'calls in all, shared by the threads (default 1000)'],
   duration: ['-d, --duration <seconds>', 'stress: start no call after this long; watch, logs --follow: stop after this long'],
+  report: ['--report <file.html>', 'stress: also write the run as a self-contained HTML page (charts over time, histogram, failures)'],
   follow: ['-f, --follow', 'logs: then print each new line as hubs write it, until Ctrl-C'],
   'no-browser': ['--no-browser', 'print the URL only; do not open a browser'],
   force: ['--force', 'log in again even if the stored tokens still work'],

@@ -2,7 +2,9 @@
  * `mcp-sync stress <server> <tool> [json-args]`: N pool threads call one tool through the blocking
  * API (runStress, src/stress/run-stress.ts), with a live progress line on a terminal, then a summary.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { stressReportHtml } from '../stress/html-report.js';
 import { runStress } from '../stress/run-stress.js';
 import { parseJsonArgs } from './args.js';
 import { requireReady, withHub } from './connect.js';
@@ -28,6 +30,7 @@ export async function run(ctx: Context, [server = '', tool = '', json]: string[]
     if (!output.json)
       output.note(`Calling '${tool}' on '${server}' from ${threads} threads (${bound.filter(Boolean).join(', at most ')}) …`);
     let report;
+    const startedAt = new Date();
     try {
       report = await runStress(hub, {
         server,
@@ -43,6 +46,11 @@ export async function run(ctx: Context, [server = '', tool = '', json]: string[]
       progress?.clear();
     }
     output.result({ server, tool, threads, ...report }, () => output.print(summaryLines(server, tool, threads, report).join('\n')));
+    if (flags.report !== undefined) {
+      const path = resolve(flags.report);
+      writeFileSync(path, stressReportHtml(report, { server, tool, threads, startedAt }));
+      output.note(`mcp-sync: the run as a page: ${path}`);
+    }
     const failed = report.calls - report.ok;
     if (failed === 0) return ExitCode.OK;
     output.note(`mcp-sync: ${failed} of ${report.calls} calls did not succeed (see errors in the summary)`);

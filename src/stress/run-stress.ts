@@ -9,10 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCode, McpSyncError } from '../shared/errors.js';
 import type { McpHub } from '../bridge/hub.js';
 import { CONTROL, REGION, StressMemory, type StressTask, type ThreadSamples } from './stress-thread.js';
+import { StressTimeline, latencyBins, type LatencyBin, type StressPoint } from './timeline.js';
 import type { CallToolResult, JsonObject } from '../shared/types.js';
 
 /** How often the runner samples memory, reports progress and looks for hung calls. */
 export const STRESS_TICK_MS = 100;
+/** How often the timeline samples the run. */
+const TIMELINE_MS = 1_000;
 /** Default extra time past a call's deadline before it counts as hung. */
 export const DEFAULT_STRESS_GRACE_MS = 5_000;
 /** Default range of the random wait before each fault. */
@@ -103,6 +106,10 @@ export interface StressReport {
   progress: number;
   /** Faults injected. */
   faults: number;
+  /** The run over time, about a point per second (merged pairwise past 600 points). */
+  timeline: StressPoint[];
+  /** The latency histogram of the successful calls, in bins of √2 from 10 µs. */
+  latencyHistogram: LatencyBin[];
 }
 
 /**
@@ -171,6 +178,8 @@ export async function runStress(hub: McpHub, options: StressOptions): Promise<St
       options.onProgress?.({ done, ...(calls === undefined ? {} : { total: calls }), errors, elapsedMs: performance.now() - started });
     };
     memory.set(CONTROL.GO, 1);
+    const timeline = new StressTimeline(memory, generationBefore);
+    let sampledAt = 0;
 
     let [running, unfinished] = [true, 0];
     // A fault injector that throws ends the run, and runStress rethrows its error.
@@ -187,6 +196,7 @@ export async function runStress(hub: McpHub, options: StressOptions): Promise<St
       const half = calls === undefined ? elapsed >= (durationMs ?? 0) / 2 : memory.sum(REGION.OK) + memory.failed() >= calls / 2;
       if (rssSamples.middle === 0 && half) rssSamples.middle = rss();
       if (durationMs !== undefined && elapsed >= durationMs) stop();
+      if (elapsed - sampledAt >= TIMELINE_MS) timeline.sample(memory, (sampledAt = elapsed), generation());
       progress();
       // Every thread still out is blocked past its deadline + grace: stop waiting for them.
       const waiting = finished.filter((done) => !done).length;
@@ -199,6 +209,7 @@ export async function runStress(hub: McpHub, options: StressOptions): Promise<St
     if (failure !== undefined) throw failure;
     rssSamples.end = rss();
     rssSamples.middle ||= rssSamples.end;
+    timeline.sample(memory, elapsedMs, generation());
     progress();
 
     const ok = memory.sum(REGION.OK);
@@ -221,6 +232,8 @@ export async function runStress(hub: McpHub, options: StressOptions): Promise<St
       recoveries: generation() - generationBefore,
       progress: memory.sum(REGION.PROGRESS),
       faults,
+      timeline: [...timeline.points],
+      latencyHistogram: latencyBins(memory),
     };
   } finally {
     stop();

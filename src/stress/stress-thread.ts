@@ -154,25 +154,36 @@ export class StressMemory {
     return true;
   }
 
-  /** p50/p95/p99 (bucket midpoints) and the exact max over every thread's histogram, in ms. */
-  latencyMs(): { p50: number; p95: number; p99: number; max: number } {
-    const merged = new Float64Array(HIST_BUCKETS);
+  /** Every thread's latency histogram (successful calls) merged, and the exact slowest call in µs. */
+  histogram(): { buckets: Float64Array; maxUs: number } {
+    const buckets = new Float64Array(HIST_BUCKETS);
     let maxUs = 0;
     for (let t = 0; t < this.threads; t++) {
       const region = this.region(t);
-      for (let b = 0; b < HIST_BUCKETS; b++) merged[b] = (merged[b] ?? 0) + (region[HIST + b] ?? 0);
+      for (let b = 0; b < HIST_BUCKETS; b++) buckets[b] = (buckets[b] ?? 0) + (region[HIST + b] ?? 0);
       maxUs = Math.max(maxUs, region[REGION.MAX_US] ?? 0);
     }
-    const total = merged.reduce((a, b) => a + b, 0);
-    const at = (q: number): number => {
-      for (let b = 0, seen = 0; b < HIST_BUCKETS; b++) {
-        seen += merged[b] ?? 0;
-        if (seen > 0 && seen >= q * total) return Math.min(bucketValue(b), maxUs) / 1000;
-      }
-      return 0;
-    };
-    return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: maxUs / 1000 };
+    return { buckets, maxUs };
   }
+
+  /** p50/p95/p99 (bucket midpoints) and the exact max over every thread's histogram, in ms. */
+  latencyMs(): { p50: number; p95: number; p99: number; max: number } {
+    const { buckets, maxUs } = this.histogram();
+    return { ...percentilesMs(buckets, maxUs), max: maxUs / 1000 };
+  }
+}
+
+/** p50/p95/p99 of a histogram (bucket midpoints, never above `maxUs`), in ms; 0 when it is empty. */
+export function percentilesMs(buckets: Float64Array, maxUs: number): { p50: number; p95: number; p99: number } {
+  const total = buckets.reduce((a, b) => a + b, 0);
+  const at = (q: number): number => {
+    for (let b = 0, seen = 0; b < buckets.length; b++) {
+      seen += buckets[b] ?? 0;
+      if (seen > 0 && seen >= q * total) return Math.min(bucketValue(b), maxUs) / 1000;
+    }
+    return 0;
+  };
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
 /** What the runner sends each pool thread: plain data (functions travel as source text). */

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, useCliFixtures } from '../helpers/cli.js';
+import { json, tempDir, useCliFixtures } from '../helpers/cli.js';
 
 /** `mcp-sync stress`, the real binary against real fixture servers: the summary, JSON and exit codes. */
 const fixtures = useCliFixtures();
@@ -48,6 +50,21 @@ describe('mcp-sync stress', () => {
     expect(result.stdout).toMatch(/^ {2}errors\s+none$/m);
     expect(result.stdout).toMatch(/^ {2}peak memory\s+\d+ MB RSS/m);
     expect(result.stderr).not.toContain('\r');
+  });
+
+  it('--report writes the run as a self-contained page; --json carries the same timeline', () => {
+    const page = join(tempDir(), 'run.html');
+    const result = run('stress', 'local', 'echo', '{"text":"x"}', '--threads', '2', '--duration', '2.5', '--report', page, '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const summary = json<Summary & { timeline: { atMs: number; calls: number }[]; latencyHistogram: { count: number }[] }>(result);
+    expect(summary.timeline.length).toBeGreaterThanOrEqual(2); // a point a second
+    expect(summary.timeline.reduce((n, point) => n + point.calls, 0)).toBe(summary.calls);
+    expect(summary.latencyHistogram.reduce((n, bin) => n + bin.count, 0)).toBe(summary.ok);
+    expect(result.stderr).toContain(`the run as a page: ${page}`);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain('<title>mcp-sync stress: local / echo</title>');
+    expect(html.match(/<svg /g)?.length).toBeGreaterThanOrEqual(3);
+    expect(html).not.toMatch(/<script|src=|href=|https?:/i);
   });
 
   it('stops at --duration when no --calls is given', () => {
