@@ -4,7 +4,6 @@
  * in Atomics.wait until the worker answers. `McpHub.attach(handle)` does the same from any other
  * thread, over the same worker and sessions.
  */
-import { BroadcastChannel, type Worker } from 'node:worker_threads';
 import { AsyncMcpHub } from './async-hub.js';
 import { attachChannel } from './attach.js';
 import { Channel, interrupt, type InterruptToken } from './channel.js';
@@ -12,23 +11,11 @@ import { STATUS_TIMEOUT_MS, ServerTable, checkTimeout, type CallOptions, type Pr
 import type { CallerOp, Op, OpArgs, OpResult, SyncClient } from '../shared/operations.js';
 import { TaskHandle } from './task-handle.js';
 import { killOrphansOnExit } from './orphans.js';
-import {
-  HUB_WORKER,
-  SERVER_STATE,
-  SERVER_STATES,
-  WORKER_CLOSED,
-  WORKER_DEAD,
-  WORKER_RUNNING,
-  eventsChannelName,
-  serverWord,
-  type HubEvent,
-  type HubHandle,
-  type ServerInfo,
-  type ServerLogMessage,
-  type ServerState,
-} from '../shared/protocol.js';
+import { HubOwner } from './hub-owner.js';
+import type { HubHandle, ServerInfo, ServerLogMessage, ServerState } from '../shared/protocol.js';
 import { buildToolEntries, type ToolEntriesOptions, type ToolEntry } from '../registry/entries.js';
-import { syncRegistry, type RegistrationChanges, type ToolRegistry } from '../registry/register.js';
+import { keepRegistered, type RegistrationChanges, type ToolRegistry } from '../registry/register.js';
+import { HubEvents } from './hub-events.js';
 import { spawnWorker, type StartOptions } from './start.js';
 import { closedError } from './call-errors.js';
 import { WorkerState } from './worker-state.js';
@@ -50,14 +37,6 @@ import type {
 
 /** Extra time `start()` allows beyond the slowest server's connectTimeout. */
 export const START_GRACE_MS = 10_000;
-/** How long `close()` waits for the worker to shut every server down. */
-export const CLOSE_WAIT_MS = 8_000;
-
-/** What only the thread that started the hub owns: the worker, and the orphan sweep. */
-interface Owner {
-  worker: Worker;
-  forgetOrphans: () => void;
-}
 
 /**
  * A set of MCP servers behind one I/O worker, called synchronously from this thread. Made by
@@ -67,22 +46,21 @@ interface Owner {
 export class McpHub implements SyncClient {
   readonly #channel: Channel;
   readonly #handle: HubHandle;
-  readonly #state: Int32Array;
   readonly #worker: WorkerState;
   readonly #table: ServerTable;
-  readonly #owner: Owner | undefined;
+  readonly #owner: HubOwner | undefined;
   #async: AsyncMcpHub | undefined;
-  readonly #subscriptions = new Set<BroadcastChannel>();
+  readonly #events: HubEvents;
   #detachOnExit: (() => void) | undefined;
   #closed = false;
 
-  private constructor(channel: Channel, handle: HubHandle, owner?: Owner) {
+  private constructor(channel: Channel, handle: HubHandle, owner?: (channel: Channel) => HubOwner) {
     this.#channel = channel;
     this.#handle = handle;
-    this.#state = new Int32Array(handle.hubState);
     this.#worker = new WorkerState(handle);
     this.#table = new ServerTable(handle.servers);
-    this.#owner = owner;
+    this.#events = new HubEvents(handle.hubId);
+    this.#owner = owner?.(channel);
   }
 
   /**
@@ -96,13 +74,15 @@ export class McpHub implements SyncClient {
     const spawned = spawnWorker(configOrPath, options);
     const servers = spawned.configs.map(({ name, timeoutMs, connectTimeoutMs, tools }) => ({ name, timeoutMs, connectTimeoutMs, tools }));
     const handle: HubHandle = { hubId: spawned.hubId, hubState: spawned.hubState, failure: spawned.failure, servers };
-    const owner = { worker: spawned.worker, forgetOrphans: killOrphansOnExit(new Int32Array(spawned.hubState), servers.length) };
+    const forgetOrphans = killOrphansOnExit(new Int32Array(spawned.hubState), servers.length);
+    const owner = (channel: Channel): HubOwner => new HubOwner(spawned.worker, forgetOrphans, new Int32Array(spawned.hubState), channel);
     const hub = new McpHub(new Channel(spawned.port, spawned.slot, handle), handle, owner);
     const slowest = Math.max(0, ...servers.map((server) => server.connectTimeoutMs));
     try {
       hub.#send({ op: 'start', args: [], timeoutMs: slowest + START_GRACE_MS });
     } catch (error) {
-      hub.#shutDown();
+      hub.#closed = true;
+      hub.#owner?.shutDown();
       throw error;
     }
     return hub;
@@ -161,7 +141,7 @@ export class McpHub implements SyncClient {
    * @throws McpSyncError UNKNOWN_SERVER
    */
   state(server: string): ServerState {
-    return SERVER_STATES[Atomics.load(this.#state, serverWord(this.#table.indexOf(server), SERVER_STATE))] ?? 'closed';
+    return this.#worker.serverState(this.#table.indexOf(server));
   }
 
   /**
@@ -171,18 +151,8 @@ export class McpHub implements SyncClient {
    * @throws McpSyncError UNKNOWN_SERVER, WORKER_EXITED, CLOSED
    */
   waitForReady(server: string, options: CallOptions = {}): ServerState {
-    const word = serverWord(this.#table.indexOf(server), SERVER_STATE);
     const deadline = performance.now() + checkTimeout(options.timeoutMs ?? this.#table.get(server).connectTimeoutMs, server);
-    for (;;) {
-      const value = Atomics.load(this.#state, word);
-      const state = SERVER_STATES[value] ?? 'closed';
-      const remaining = deadline - performance.now();
-      if (state === 'ready' || state === 'closed') return state;
-      if (this.#closed) throw closedError(server);
-      if (this.#worker.value === WORKER_DEAD) this.#worker.assertAlive(server);
-      if (remaining <= 0) return state;
-      Atomics.wait(this.#state, word, value, remaining);
-    }
+    return this.#worker.waitForServer(this.#table.indexOf(server), deadline, () => this.#closed, server);
   }
 
   /** Every enabled server with its transport, state, tool count, session generation and, when not ready, its error. */
@@ -359,20 +329,11 @@ export class McpHub implements SyncClient {
     registry: ToolRegistry,
     options: ToolEntriesOptions & { onChanged?: (server: string, changes: RegistrationChanges) => void } = {},
   ): () => void {
-    const warn = options.onWarning ?? ((message: string) => console.warn(message));
-    let current = this.toolEntries(options);
-    syncRegistry(registry, [], current, warn);
-    return this.onToolsChanged((server) => {
-      if (this.#closed) return;
-      // Runs from an event: a failure here must become a warning, never an uncaught exception.
-      try {
-        const next = this.toolEntries(options);
-        const changes = syncRegistry(registry, current, next, warn);
-        current = next;
-        options.onChanged?.(server, changes);
-      } catch (error) {
-        warn(`mcp-sync: could not refresh the tools of '${server}': ${error instanceof Error ? error.message : String(error)}`);
-      }
+    return keepRegistered(registry, {
+      entries: () => this.toolEntries(options),
+      onToolsChanged: (listener) => this.onToolsChanged((server) => this.#closed || listener(server)),
+      warn: options.onWarning ?? ((message: string) => console.warn(message)),
+      ...(options.onChanged !== undefined && { onChanged: options.onChanged }),
     });
   }
 
@@ -381,7 +342,7 @@ export class McpHub implements SyncClient {
    * re-listed in the background). It runs on this thread's event loop. Returns the unsubscribe.
    */
   onToolsChanged(listener: (server: string) => void): () => void {
-    return this.#onEvent((event) => event.type === 'toolsChanged' && listener(event.server));
+    return this.#events.listen((event) => event.type === 'toolsChanged' && listener(event.server));
   }
 
   /**
@@ -389,7 +350,7 @@ export class McpHub implements SyncClient {
    * in this thread's event loop — whichever thread subscribed. Returns the function that stops it.
    */
   onResourceUpdated(listener: (server: string, uri: string) => void): () => void {
-    return this.#onEvent((event) => event.type === 'resourceUpdated' && listener(event.server, event.uri));
+    return this.#events.listen((event) => event.type === 'resourceUpdated' && listener(event.server, event.uri));
   }
 
   /**
@@ -398,18 +359,7 @@ export class McpHub implements SyncClient {
    * They are also written to the event log. Returns the function that stops it.
    */
   onServerLog(listener: (server: string, message: ServerLogMessage) => void): () => void {
-    return this.#onEvent((event) => event.type === 'serverLog' && listener(event.server, event.message));
-  }
-
-  /** Listens to the hub's events channel (any thread may) until the returned function is called. */
-  #onEvent(handle: (event: HubEvent) => unknown): () => void {
-    const channel = new BroadcastChannel(eventsChannelName(this.#handle.hubId));
-    channel.onmessage = (event) => void handle((event as unknown as { data: HubEvent }).data);
-    channel.unref();
-    this.#subscriptions.add(channel);
-    return () => {
-      if (this.#subscriptions.delete(channel)) channel.close();
-    };
+    return this.#events.listen((event) => event.type === 'serverLog' && listener(event.server, event.message));
   }
 
   /**
@@ -421,38 +371,13 @@ export class McpHub implements SyncClient {
     if (this.#closed) return;
     this.#closed = true;
     this.#async?.close();
-    for (const channel of this.#subscriptions) channel.close();
-    this.#subscriptions.clear();
+    this.#events.close();
     if (this.#owner === undefined) {
       if (this.#detachOnExit !== undefined) process.off('exit', this.#detachOnExit);
       this.#channel.detach();
       return;
     }
-    let graceful = false;
-    try {
-      if (Atomics.load(this.#state, HUB_WORKER) === WORKER_RUNNING) {
-        this.#channel.request({ op: 'close', args: [], timeoutMs: CLOSE_WAIT_MS });
-        graceful = true;
-      }
-    } catch {
-      // The worker is gone or did not answer in time: what it left behind is killed below.
-    }
-    this.#shutDown(graceful);
-  }
-
-  /**
-   * Marks the hub CLOSED (so no thread ever reads DEAD for a hub closed on purpose), kills any
-   * stdio child the worker did not end, closes the channel, and — unless the worker is already
-   * exiting by itself after a graceful close, running its exit hook that wakes every attached
-   * caller — terminates it.
-   */
-  #shutDown(graceful = false): void {
-    this.#closed = true;
-    Atomics.compareExchange(this.#state, HUB_WORKER, WORKER_RUNNING, WORKER_CLOSED);
-    Atomics.notify(this.#state, HUB_WORKER);
-    this.#owner?.forgetOrphans();
-    this.#channel.close();
-    if (!graceful) void this.#owner?.worker.terminate();
+    this.#owner.close();
   }
 
   #call<O extends CallerOp>(op: O, args: OpArgs<O>, options?: CallOptions): OpResult<O> {

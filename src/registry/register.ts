@@ -55,3 +55,34 @@ export function syncRegistry(
 function fingerprint(entry: ToolEntry): string {
   return JSON.stringify([entry.server, entry.tool, entry.description, entry.parameters]);
 }
+
+/** Where {@link keepRegistered} gets its entries and hears of changes. */
+export interface RegistrationSource {
+  /** The current entries (toolEntries). */
+  entries(): ToolEntry[];
+  /** Subscribes to tool-list changes; returns the unsubscribe function. */
+  onToolsChanged(listener: (server: string) => void): () => void;
+  warn(message: string): void;
+  onChanged?: (server: string, changes: RegistrationChanges) => void;
+}
+
+/**
+ * Registers `source`'s entries into `registry` and keeps them current: on each tool-list change
+ * only what changed is re-registered, and `onChanged` is told. A failure while refreshing runs
+ * from an event, so it becomes a warning, never an uncaught exception.
+ * @returns a function that stops the updates
+ */
+export function keepRegistered(registry: ToolRegistry, source: RegistrationSource): () => void {
+  let current = source.entries();
+  syncRegistry(registry, [], current, source.warn);
+  return source.onToolsChanged((server) => {
+    try {
+      const next = source.entries();
+      const changes = syncRegistry(registry, current, next, source.warn);
+      current = next;
+      source.onChanged?.(server, changes);
+    } catch (error) {
+      source.warn(`mcp-sync: could not refresh the tools of '${server}': ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+}
