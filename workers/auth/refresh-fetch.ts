@@ -12,7 +12,12 @@
  * 1. A refresh grant whose refresh token is already being exchanged waits for that exchange and
  *    gets the same answer (also one arriving after the answer but before the SDK saved it).
  * 2. A refresh grant with a refresh token that has since been replaced (the caller read it
- *    before another refresh finished) is answered with the current tokens, without a grant.
+ *    before another refresh finished) is answered with the current tokens, without a grant. So
+ *    is one with the current refresh token soon after a grant made it (within
+ *    {@link UNPROVEN_REFRESH_HOLD_MS}): the SDK reads the stored tokens only when it gets round to
+ *    refreshing, so a caller refused with the old access token asks with the new refresh token —
+ *    unless a request has carried the new access token since and been refused (then it is a real
+ *    refusal of fresh tokens: rule 4).
  * 3. A request refused (401, or 403 `insufficient_scope`) that carried an access token older
  *    than the current one — in memory or, re-read, in the token file (a login made meanwhile by
  *    another process) — is sent again, once, with the current token: it was only late.
@@ -59,8 +64,10 @@ export class RefreshCoalescer {
   readonly #rejected = new Set<string>();
   /** When the last refresh grant succeeded, until a request carrying its tokens is accepted. */
   #unprovenSince: number | undefined;
-  /** The access token of the last refused request that carried the current one (rule 5). */
+  /** The access token of the last refused request that carried the current one (rules 2 and 5). */
   #refusedAccess: string | undefined;
+  /** When the last refresh grant succeeded (rule 2). */
+  #grantedAt: number | undefined;
   /** Refresh grants actually posted to the authorization server. */
   grants = 0;
 
@@ -99,6 +106,9 @@ export class RefreshCoalescer {
     // Rule 2 comes first: an answer remembered for an old refresh token holds old tokens too.
     if (tokens !== undefined && current !== undefined && current !== refreshToken) return tokenResponse(tokens);
     let exchange = this.#exchanges.get(refreshToken);
+    const justGranted = this.#grantedAt !== undefined && Date.now() - this.#grantedAt < UNPROVEN_REFRESH_HOLD_MS;
+    if (tokens !== undefined && exchange === undefined && justGranted && this.#refusedAccess !== tokens.access_token)
+      return tokenResponse(tokens);
     if (exchange === undefined && this.#unprovenSince !== undefined && Date.now() - this.#unprovenSince < UNPROVEN_REFRESH_HOLD_MS) {
       // A 5xx `server_error`: the SDK gives up on refreshing and reports a needed login, but
       // keeps the stored tokens (a 4xx would make it wipe them).
@@ -116,7 +126,7 @@ export class RefreshCoalescer {
         (settled) => {
           if (settled.status !== 200) return this.#drop(refreshToken, settled.status);
           created.done = true;
-          this.#unprovenSince = Date.now();
+          this.#unprovenSince = this.#grantedAt = Date.now();
         },
         () => this.#drop(refreshToken, 0),
       );

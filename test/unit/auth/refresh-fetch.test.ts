@@ -13,6 +13,8 @@ function fakeServer() {
     mcpRequests: [] as string[],
     rotate: true,
     status: 200,
+    /** Refuse every MCP request (a server that rejects even fresh tokens). */
+    refuse: false,
     /** The tokens the client holds (what a provider would return). */
     held: { access_token: 'at1', refresh_token: 'rt1', token_type: 'Bearer' } as OAuthTokens | undefined,
     fetch: (async (_input: unknown, init?: RequestInit) => {
@@ -28,7 +30,7 @@ function fakeServer() {
       }
       const bearer = new Headers(init?.headers).get('authorization') ?? '';
       server.mcpRequests.push(bearer);
-      return new Response(null, { status: bearer === `Bearer at${generation}` ? 200 : 401 });
+      return new Response(null, { status: !server.refuse && bearer === `Bearer at${generation}` ? 200 : 401 });
     }) as typeof fetch,
   };
   return server;
@@ -116,16 +118,32 @@ describe('RefreshCoalescer', () => {
     expect(server.grants).toBe(3);
   });
 
-  it('posts no second grant while the tokens of the first were never accepted, then allows one again', async () => {
+  it('answers a refresh with the new refresh token right after a grant with the new tokens (the caller was refused with the old ones)', async () => {
     const server = fakeServer();
     const coalescer = new RefreshCoalescer(() => server.held);
     const fetch = coalescer.wrap(server.fetch);
     await fetch('http://as/token', refreshGrant('rt1'));
     server.held = { access_token: 'at2', refresh_token: 'rt2', token_type: 'Bearer' };
+    // The SDK read the stored tokens only after the grant: it asks with rt2.
+    const late = await fetch('http://as/token', refreshGrant('rt2'));
+    expect(late.status).toBe(200);
+    expect(await late.json()).toMatchObject({ access_token: 'at2', refresh_token: 'rt2' });
+    expect(server.grants).toBe(1);
+  });
+
+  it('posts no second grant while the tokens of the first were refused and never accepted, then allows one again', async () => {
+    const server = fakeServer();
+    const coalescer = new RefreshCoalescer(() => server.held);
+    const fetch = coalescer.wrap(server.fetch);
+    await fetch('http://as/token', refreshGrant('rt1'));
+    server.held = { access_token: 'at2', refresh_token: 'rt2', token_type: 'Bearer' };
+    server.refuse = true;
+    expect((await fetch('http://rs/mcp', mcpRequest('at2'))).status).toBe(401); // fresh tokens refused
     const refused = await fetch('http://as/token', refreshGrant('rt2'));
     expect(refused.status).toBe(500);
     expect(await refused.json()).toMatchObject({ error: 'server_error' });
     expect(server.grants).toBe(1);
+    server.refuse = false;
     expect((await fetch('http://rs/mcp', mcpRequest('at2'))).status).toBe(200); // at2 accepted
     expect((await fetch('http://as/token', refreshGrant('rt2'))).status).toBe(200);
     expect(server.grants).toBe(2);
