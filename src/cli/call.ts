@@ -5,7 +5,7 @@ import { blocking, withHub } from './connect.js';
 import type { Context } from './context.js';
 import { ExitCode } from './output.js';
 import { renderCallResult } from './render.js';
-import type { Progress } from '../shared/types.js';
+import type { CallToolResult, Progress } from '../shared/types.js';
 
 /** `3/10 (30 %) copying`, `3 copying`. */
 export function describeProgress({ progress, total, message }: Progress): string {
@@ -22,9 +22,14 @@ export async function run(ctx: Context, [server = '', tool = '', json]: string[]
     const result = blocking(ctx, `calling '${tool}' on '${server}'`, (status) =>
       hub.callTool(server, tool, args, { ...options, onProgress: (progress) => status(describeProgress(progress)) }),
     );
-    ctx.output.result(result, () => ctx.output.print(renderCallResult(result)));
-    if (result.isError !== true) return ExitCode.OK;
-    ctx.output.note(`mcp-sync: the tool '${tool}' on '${server}' reported an error (isError: true)`);
-    return ExitCode.TOOL_ERROR;
+    return printCallResult(ctx, result, `the tool '${tool}' on '${server}'`);
   });
+}
+
+/** A tool result, printed (JSON with --json): exit 0, or 6 when `what` reported an error (`isError`). */
+export function printCallResult(ctx: Context, result: CallToolResult, what: string): ExitCode {
+  ctx.output.result(result, () => ctx.output.print(renderCallResult(result)));
+  if (result.isError !== true) return ExitCode.OK;
+  ctx.output.note(`mcp-sync: ${what} reported an error (isError: true)`);
+  return ExitCode.TOOL_ERROR;
 }

@@ -9,8 +9,8 @@ import { parseJsonArgs } from './args.js';
 import { blocking, withHub } from './connect.js';
 import type { Context } from './context.js';
 import { ExitCode, usageError } from './output.js';
-import { renderCallResult } from './render.js';
-import type { CallToolResult, TaskInfo } from '../shared/types.js';
+import { printCallResult } from './call.js';
+import type { TaskInfo } from '../shared/types.js';
 
 const ACTIONS = ['start', 'status', 'result', 'cancel'] as const;
 
@@ -28,21 +28,13 @@ export async function run(ctx: Context, [action = '', server = '', target = '', 
       if (handle.taskId !== '') return printTask(ctx, handle.status(options));
       // The server ran it at once (2026: the server decides): there is no task, only the result.
       ctx.output.note(`mcp-sync: '${server}' ran '${target}' at once, without a task; its result:`);
-      return printResult(ctx, handle.result(), `the tool '${target}' on '${server}'`);
+      return printCallResult(ctx, handle.result(), `the tool '${target}' on '${server}'`);
     }
     if (action === 'status') return printTask(ctx, hub.getTask(server, target, options));
     if (action === 'cancel') return printTask(ctx, hub.cancelTask(server, target, options));
     const result = blocking(ctx, `waiting for task ${target} on '${server}'`, () => hub.taskResult(server, target, options));
-    return printResult(ctx, result, `task ${target} on '${server}'`);
+    return printCallResult(ctx, result, `task ${target} on '${server}'`);
   });
-}
-
-/** A tool result, as `call` prints it: exit 0, or 6 for a tool error. */
-function printResult(ctx: Context, result: CallToolResult, what: string): ExitCode {
-  ctx.output.result(result, () => ctx.output.print(renderCallResult(result)));
-  if (result.isError !== true) return ExitCode.OK;
-  ctx.output.note(`mcp-sync: ${what} ended with a tool error (isError: true)`);
-  return ExitCode.TOOL_ERROR;
 }
 
 /** A task's id and status: JSON with --json, else `<taskId>  <status>  [message]` and how to go on. */

@@ -42,7 +42,8 @@ const HIST = REGION.ERRORS + OUTCOMES;
 const SUB_BITS = 6;
 const SUB = 1 << SUB_BITS;
 const MAX_EXP = 31;
-const HIST_BUCKETS = SUB + (MAX_EXP - SUB_BITS) * SUB;
+/** Buckets of the histogram, which ends each thread's region. */
+export const HIST_BUCKETS = SUB + (MAX_EXP - SUB_BITS) * SUB;
 const REGION_WORDS = HIST + HIST_BUCKETS;
 /** The largest value a word of the region holds. */
 const INT32_MAX = 0x7fffffff;

@@ -36,6 +36,24 @@ export function everythingPath(): string {
   return `${ROOT}node_modules/@modelcontextprotocol/server-everything/dist/index.js`;
 }
 
+/** `command` + `args` that run server-everything over stdio (for a stdio server config). */
+export function everythingCommand(): { command: string; args: string[] } {
+  return { command: process.execPath, args: [everythingPath(), 'stdio'] };
+}
+
+/**
+ * The same v2 fixture four ways, for a test of both eras: `web` (2026 HTTP at `url`), `local`
+ * (2026 stdio), `legacy` (the same spoken to in 2025), and server-everything (2025 stdio).
+ */
+export function bothErasServers(url: string) {
+  return {
+    web: { url },
+    local: modernStdioCommand(),
+    legacy: { ...modernStdioCommand(), protocol: 'legacy' as const },
+    everything: everythingCommand(),
+  };
+}
+
 /** `command` + `args` that run a stdio fixture (for a stdio server config). */
 export function stdioFixtureCommand(name = 'stdio-fixture', fixture: FixtureName = 'stdio-server') {
   return { command: process.execPath, args: [fixturePath(fixture), name] };

@@ -339,7 +339,8 @@ describe('logs', () => {
     const shown = runCli(['logs', name, '--config', config]);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(new RegExp(`mcp-sync: '${name}' log warning \\[fixture\\]: before`));
-    expect(shown.stdout).toContain(`── ${name} (`); // its stderr log too
+    // Its stderr log too: the file the hub wrote for the child, with the line it starts each child with.
+    expect(shown.stdout).toMatch(new RegExp(`── ${name} \\([^)]*\\)\\n--- \\S+ starting `));
     const following = startCli(['logs', name, '--follow', '--duration', '5', '--config', config]);
     await following.waitFor(/Following/);
     expect(runCli(['call', name, 'log', '{"level":"error","message":"while following"}', '--config', config]).code).toBe(0);

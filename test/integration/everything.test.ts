@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpHub } from '../../dist/src/index.js';
-import { everythingPath, startEverythingHttp, type ServerProcess } from '../helpers/servers.js';
+import { everythingCommand, startEverythingHttp, type ServerProcess } from '../helpers/servers.js';
 
 /** A third-party server: @modelcontextprotocol/server-everything, over stdio and Streamable HTTP. */
 let http: ServerProcess;
@@ -10,7 +10,7 @@ beforeAll(async () => {
   http = await startEverythingHttp();
   hub = McpHub.start({
     mcpServers: {
-      'everything-stdio': { command: process.execPath, args: [everythingPath(), 'stdio'] },
+      'everything-stdio': everythingCommand(),
       'everything-http': { url: http.url },
     },
   });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, McpHub, type Progress } from '../../dist/src/index.js';
 import type { ModernStats } from '../fixtures/modern-server.js';
 import { catchError, firstText } from '../helpers/calls.js';
-import { everythingPath, modernStdioCommand, startModernHttp, type ModernHttpServer } from '../helpers/servers.js';
+import { bothErasServers, startModernHttp, type ModernHttpServer } from '../helpers/servers.js';
 
 /**
  * Progress notifications delivered on the caller's own thread: the blocked caller wakes, runs its
@@ -19,12 +19,7 @@ beforeAll(async () => {
   modern = await startModernHttp();
   hub = McpHub.start(
     {
-      mcpServers: {
-        web: { url: modern.url },
-        local: modernStdioCommand(),
-        legacy: { ...modernStdioCommand(), protocol: 'legacy' },
-        everything: { command: process.execPath, args: [everythingPath(), 'stdio'] },
-      },
+      mcpServers: bothErasServers(modern.url),
     },
     { eventLog: false },
   );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpHub, toAnthropicTools, toOpenAITools, type ToolEntry } from '../../dist/src/index.js';
-import { everythingPath, startHttpFixture, stdioFixtureCommand, type HttpFixtureServer } from '../helpers/servers.js';
+import { everythingCommand, startHttpFixture, stdioFixtureCommand, type HttpFixtureServer } from '../helpers/servers.js';
 
 /** Registry handlers end to end: real servers, real calls, the JSON strings an agent sees. */
 let http: HttpFixtureServer;
@@ -14,7 +14,7 @@ beforeAll(async () => {
       mcpServers: {
         'my-server': stdioFixtureCommand('local'),
         web: { url: http.url, tools: { include: ['echo', 'fail', 'image', 'slow', 'add_tool', 'added_*'], prompts: false } },
-        everything: { command: process.execPath, args: [everythingPath(), 'stdio'] },
+        everything: everythingCommand(),
       },
     },
     { eventLog: false },

@@ -1,14 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, McpHub, McpSyncError } from '../../dist/src/index.js';
-import { everythingPath, stdioFixtureCommand } from '../helpers/servers.js';
+import { everythingCommand, stdioFixtureCommand } from '../helpers/servers.js';
 
 /**
  * Server-initiated requests while a caller is blocked in a call: answered in the I/O worker by
  * the application's handler module — never a deadlock — or refused with a clear JSON-RPC error.
  */
 const HANDLERS = fileURLToPath(new URL('../../dist/test/fixtures/client-handlers.js', import.meta.url));
-const everything = { command: process.execPath, args: [everythingPath(), 'stdio'] };
+const everything = everythingCommand();
 let withHandlers: McpHub;
 let without: McpHub;
 

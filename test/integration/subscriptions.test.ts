@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpHub } from '../../dist/src/index.js';
 import { firstText, onPoolThread } from '../helpers/calls.js';
-import { everythingPath, modernStdioCommand, startModernHttp, type ModernHttpServer } from '../helpers/servers.js';
+import { bothErasServers, startModernHttp, type ModernHttpServer } from '../helpers/servers.js';
 
 /**
  * Resource subscriptions through the blocking API: `resources/subscribe` in the 2025 era, a
@@ -22,12 +22,7 @@ beforeAll(async () => {
   modern = await startModernHttp();
   hub = McpHub.start(
     {
-      mcpServers: {
-        web: { url: modern.url },
-        local: modernStdioCommand(),
-        legacy: { ...modernStdioCommand(), protocol: 'legacy' },
-        everything: { command: process.execPath, args: [everythingPath(), 'stdio'] },
-      },
+      mcpServers: bothErasServers(modern.url),
     },
     { eventLog: false },
   );

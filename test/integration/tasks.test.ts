@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, McpHub, type TaskInfo } from '../../dist/src/index.js';
 import { block, catchError, firstText, onPoolThread } from '../helpers/calls.js';
-import { everythingPath, startHttpFixture, startModernHttp, type HttpFixtureServer, type ModernHttpServer } from '../helpers/servers.js';
+import { everythingCommand, startHttpFixture, startModernHttp, type HttpFixtureServer, type ModernHttpServer } from '../helpers/servers.js';
 
 /**
  * Tool calls a server runs as tasks (2025-11-25 tasks), against a real SDK server whose tasks
@@ -19,7 +19,7 @@ beforeAll(async () => {
       mcpServers: {
         short: { url: short.url },
         steady: { url: steady.url },
-        everything: { command: process.execPath, args: [everythingPath(), 'stdio'] },
+        everything: everythingCommand(),
       },
     },
     { eventLog: false },

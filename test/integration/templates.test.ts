@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, McpHub, type Completion, type ReadResourceResult, type ResourceTemplate } from '../../dist/src/index.js';
 import { catchError, onPoolThread } from '../helpers/calls.js';
-import { everythingPath, modernStdioCommand, startModernHttp, stdioFixtureCommand, type ModernHttpServer } from '../helpers/servers.js';
+import { everythingCommand, modernStdioCommand, startModernHttp, stdioFixtureCommand, type ModernHttpServer } from '../helpers/servers.js';
 
 /**
  * Resource templates (listed, and read once their variables are filled in, RFC 6570) and
@@ -20,7 +20,7 @@ beforeAll(async () => {
         web: { url: modern.url },
         legacy: { ...modernStdioCommand(), protocol: 'legacy' },
         v1: stdioFixtureCommand('v1'),
-        everything: { command: process.execPath, args: [everythingPath(), 'stdio'] },
+        everything: everythingCommand(),
       },
     },
     { eventLog: false },

@@ -38,17 +38,16 @@ export function linkedContext(ctx: CallContext, timeoutMs = ctx.timeoutMs): Call
  */
 export function requestOptions(ctx: CallContext): CacheableRequestOptions {
   const { signal, timeoutMs, progress } = ctx;
-  const cache = ctx.refresh === true ? { cacheMode: 'refresh' as const } : {};
-  if (progress === undefined) return { signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs, ...cache };
+  // The plain call is the hot path: one object, no spreads.
+  const options: CacheableRequestOptions = { signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs };
+  if (ctx.refresh === true) options.cacheMode = 'refresh';
+  if (progress === undefined) return options;
   const cap = progress.reset ? progress.maxTotalTimeoutMs : timeoutMs;
-  return {
-    signal,
-    timeout: timeoutMs,
-    ...(cap !== undefined && { maxTotalTimeout: cap }),
-    resetTimeoutOnProgress: progress.reset,
-    onprogress: (value) => progress.report(value),
-    ...cache,
-  };
+  if (cap === undefined) delete options.maxTotalTimeout;
+  else options.maxTotalTimeout = cap;
+  options.resetTimeoutOnProgress = progress.reset;
+  options.onprogress = (value) => progress.report(value);
+  return options;
 }
 
 export class InflightRequests {

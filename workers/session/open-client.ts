@@ -22,6 +22,7 @@ import { createTransport, type TransportHooks } from '../transport/create-transp
 import { StdioTransport } from '../transport/stdio-transport.js';
 import { clientCapabilities, installClientHandlers, type ClientHandlers } from './client-handlers.js';
 import { connectFailure, type ConnectFailure } from './connect-errors.js';
+import { editRequestMeta } from './request-meta.js';
 import { speakTasksExtension } from './task-extension.js';
 
 /** How this client introduces itself (`initialize`, or `_meta` in 2026): the package's own name and version. */
@@ -141,13 +142,7 @@ async function askForLogLevel(client: Client, transport: Transport, level: LogLe
     if (client.getServerCapabilities()?.logging !== undefined) await client.setLoggingLevel(level, options).catch(() => undefined);
     return;
   }
-  const send = transport.send.bind(transport);
-  transport.send = (message, sendOptions) => {
-    if (!('method' in message) || !('id' in message)) return send(message, sendOptions);
-    const params = message.params ?? {};
-    const meta = { ...(params['_meta'] as Record<string, unknown> | undefined), [LOG_LEVEL_META_KEY]: level };
-    return send({ ...message, params: { ...params, _meta: meta } }, sendOptions);
-  };
+  editRequestMeta(transport, (meta) => ({ ...meta, [LOG_LEVEL_META_KEY]: level }));
 }
 
 /** What to hand back as `prior` for this server's next connect. */

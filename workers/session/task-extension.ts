@@ -14,6 +14,7 @@
  * inline) and `tasks/cancel` are ordinary requests the SDK lets through with a result schema.
  */
 import { CLIENT_CAPABILITIES_META_KEY, type Transport } from '@modelcontextprotocol/client';
+import { editRequestMeta } from './request-meta.js';
 
 /** The extension's identifier. */
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
@@ -22,16 +23,11 @@ const TASK_MARK = 'dev.mcp-sync/created-task';
 
 /** Makes `transport` (of a 2026-era client) speak the tasks extension. */
 export function speakTasksExtension(transport: Transport): void {
-  const send = transport.send.bind(transport);
-  transport.send = (message, options) => {
-    if (!('method' in message) || !('id' in message)) return send(message, options);
-    const params = message.params ?? {};
-    const meta = (params['_meta'] as Record<string, unknown> | undefined) ?? {};
+  editRequestMeta(transport, (meta) => {
     const declared = (meta[CLIENT_CAPABILITIES_META_KEY] as Record<string, unknown> | undefined) ?? {};
     const extensions = { ...(declared['extensions'] as Record<string, unknown> | undefined), [TASKS_EXTENSION]: {} };
-    const capabilities = { ...declared, extensions };
-    return send({ ...message, params: { ...params, _meta: { ...meta, [CLIENT_CAPABILITIES_META_KEY]: capabilities } } }, options);
-  };
+    return { ...meta, [CLIENT_CAPABILITIES_META_KEY]: { ...declared, extensions } };
+  });
   const deliver = transport.onmessage;
   if (deliver === undefined) return;
   transport.onmessage = (message, extra) => {

@@ -13,6 +13,7 @@
 import type { CallToolResult, Client, RequestOptions } from '@modelcontextprotocol/client';
 import { ErrorCode, McpSyncError, taskRunsOn, type ErrorCode as Code } from '../../src/shared/errors.js';
 import type { JsonObject, TaskInfo, TaskStatus } from '../../src/shared/types.js';
+import { classify, type AbortReason } from '../recovery/classify.js';
 import { withRecovery } from '../recovery/with-recovery.js';
 import type { CallContext } from './inflight.js';
 import type { ServerSession } from './server-session.js';
@@ -144,7 +145,7 @@ export async function taskResult(session: ServerSession, taskId: string, ctx: Ca
       }
       const pause = Math.min(Math.max(task.pollInterval ?? POLL_DEFAULT_MS, POLL_MIN_MS), POLL_MAX_MS, deadline - Date.now());
       await sleep(pause, ctx.signal);
-      if (ctx.signal.aborted || Date.now() >= deadline) throw stillRunning(session.name, taskId, ctx);
+      if (ctx.signal.aborted || Date.now() >= deadline) throw stillRunning(session.name, ctx);
     }
   } catch (error) {
     const aborted = ctx.signal.aborted || Date.now() >= deadline || (error instanceof McpSyncError && error.code === ErrorCode.TIMEOUT);
@@ -210,7 +211,7 @@ async function readTask(
   };
   for (;;) {
     const left = deadline - Date.now();
-    if (left <= 0 || ctx.signal.aborted) throw stillRunning(session.name, taskId, ctx);
+    if (left <= 0 || ctx.signal.aborted) throw stillRunning(session.name, ctx);
     const generation = session.generation;
     // A controller per read: a dead link aborts only this read, never the caller's context.
     const own = childSignal(ctx.signal);
@@ -234,11 +235,9 @@ async function readTask(
   }
 }
 
-/** The caller stopped waiting while the task runs on: TIMEOUT or INTERRUPTED, naming the task. */
-function stillRunning(server: string, taskId: string, ctx: CallContext): McpSyncError {
-  if (ctx.signal.reason === 'interrupt') return new McpSyncError(ErrorCode.INTERRUPTED, 'MCP call interrupted', { server });
-  if (ctx.signal.reason === 'close') return new McpSyncError(ErrorCode.CLOSED, `MCP server '${server}' was closed`, { server });
-  return new McpSyncError(ErrorCode.TIMEOUT, `MCP call to '${server}' timed out`, { server });
+/** The caller stopped waiting while the task runs on: TIMEOUT, INTERRUPTED or CLOSED, as classify says them. */
+function stillRunning(server: string, ctx: CallContext): McpSyncError {
+  return classify(undefined, server, ctx.signal.aborted ? (ctx.signal.reason as AbortReason) : 'timeout');
 }
 
 /** `error`, saying which task it concerns — and, when the caller stopped waiting, what became of it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stressReportHtml } from '../../../src/stress/html-report.js';
 import type { StressReport } from '../../../src/stress/run-stress.js';
-import { StressMemory, REGION, bucketOf } from '../../../src/stress/stress-thread.js';
+import { HIST_BUCKETS, StressMemory, REGION, bucketOf } from '../../../src/stress/stress-thread.js';
 import { MAX_POINTS, StressTimeline, latencyBins } from '../../../src/stress/timeline.js';
 
 /** A report as a run with two failure codes and a reconnect at 2 s would give. */
@@ -65,7 +65,7 @@ describe('the timeline', () => {
   function succeed(memory: StressMemory, n: number, us: number): void {
     const region = memory.region(0);
     region[REGION.OK] = (region[REGION.OK] ?? 0) + n;
-    const hist = region.length - 1664; // the histogram ends the region
+    const hist = region.length - HIST_BUCKETS; // the histogram ends the region
     region[hist + bucketOf(us)] = (region[hist + bucketOf(us)] ?? 0) + n;
     region[REGION.MAX_US] = Math.max(region[REGION.MAX_US] ?? 0, us);
   }
