@@ -36,28 +36,13 @@ registerSecretValues(secretValuesOf(init.servers));
 
 // Loaded after the exit hook is in place, so that even a failure to load the SDK wakes the
 // hub's blocked start() at once with WORKER_EXITED.
-const { HubApi: Api } = await import('./api.js');
 const { createEventLog } = await import('./logs/event-log.js');
 const { ServerLog: Log } = await import('./logs/server-log.js');
 const { secureLogDir } = await import('./logs/log-files.js');
-// Events (tool list changes) go to every thread that listens, whichever it is.
-const events = new BroadcastChannel(eventsChannelName(init.hubId));
-events.unref();
-// A handler module that fails to load fails start() with its error, instead of killing the worker.
-const { loadClientHandlers } = await import('./session/client-handlers.js');
-const { useIdTokenSource } = await import('./auth/grants.js');
+const { spawnEarly } = await import('./transport/early-children.js');
+// An event log or a stderr log that cannot be opened (or must not be: see log-files.ts) fails
+// start() with its error, instead of killing the worker.
 let startError: unknown;
-const handlers: ClientHandlers = await loadClientHandlers(init.handlers).catch((error: unknown) => {
-  // Node 20 does not run the host's --import loaders (tsx …) in worker threads; Node 22 does.
-  const loaderless =
-    (error as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION' && Number(process.versions.node.split('.')[0]) < 22;
-  const hint = loaderless
-    ? '. On Node 20 a loader given with --import (tsx …) does not reach worker threads: compile the module to JavaScript, or use Node 22 or later'
-    : '';
-  startError = new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot load the handlers module ${init.handlers}: ${String(error)}${hint}`);
-  return {};
-});
-// Likewise an event log or a stderr log that cannot be opened (or must not be: see log-files.ts).
 let log: ReturnType<typeof createEventLog> = () => undefined;
 try {
   log = createEventLog(init.eventLog);
@@ -69,11 +54,30 @@ try {
   const stdio = init.servers.filter((config) => config.transport === 'stdio');
   if (stdio.length > 0) secureLogDir(init.logDir, init.logDirOwnParents);
   for (const config of stdio) logs.set(config.name, new Log(init.logDir, config.name));
+  // The stdio servers start now, while the SDK loads (early-children.ts).
+  spawnEarly(stdio, logs);
 } catch (error) {
   startError = new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot write the servers' stderr logs: ${messageOf(error)}`, {
     logDir: init.logDir,
   });
 }
+const { HubApi: Api } = await import('./api.js');
+// Events (tool list changes) go to every thread that listens, whichever it is.
+const events = new BroadcastChannel(eventsChannelName(init.hubId));
+events.unref();
+// Likewise a handler module that fails to load.
+const { loadClientHandlers } = await import('./session/client-handlers.js');
+const { useIdTokenSource } = await import('./auth/grants.js');
+const handlers: ClientHandlers = await loadClientHandlers(init.handlers).catch((error: unknown) => {
+  // Node 20 does not run the host's --import loaders (tsx …) in worker threads; Node 22 does.
+  const loaderless =
+    (error as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION' && Number(process.versions.node.split('.')[0]) < 22;
+  const hint = loaderless
+    ? '. On Node 20 a loader given with --import (tsx …) does not reach worker threads: compile the module to JavaScript, or use Node 22 or later'
+    : '';
+  startError ??= new McpSyncError(ErrorCode.INVALID_ARGUMENT, `Cannot load the handlers module ${init.handlers}: ${String(error)}${hint}`);
+  return {};
+});
 useIdTokenSource(handlers.idToken);
 const hooks = {
   log,

@@ -81,8 +81,9 @@ export class McpHub implements SyncClient {
     try {
       hub.#send({ op: 'start', args: [], timeoutMs: slowest + START_GRACE_MS });
     } catch (error) {
+      // As close() does: the servers spawned already (early-children.ts) end with the hub.
       hub.#closed = true;
-      hub.#owner?.shutDown();
+      hub.#owner?.close();
       throw error;
     }
     return hub;

@@ -4,12 +4,13 @@
  * after a crash, and a host killed by a signal. Checked in /proc (ps elsewhere), zombies included.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { McpHub } from '../../dist/src/index.js';
+import { ErrorCode, McpHub } from '../../dist/src/index.js';
+import { catchError } from '../helpers/calls.js';
 import { fixturePath } from '../helpers/servers.js';
 import { eventually, isAlive, readHostileState, waitUntil, zombieChildren } from '../helpers/processes.js';
 
@@ -97,6 +98,23 @@ describe('abandoned and replaced children', () => {
       expect(waitUntil(() => !isAlive(pid), 5_000)).toBe(true);
     } finally {
       hub.close();
+      kill(pid);
+    }
+  });
+
+  it('ends the children spawned at start-up when the start fails for another reason (a handlers module that cannot load)', () => {
+    const dir = scratch();
+    const pidFile = join(dir, 'child.pid');
+    const config = { command: 'sh', args: ['-c', `echo $$ > "${pidFile}"; exec "${process.execPath}" "${HOSTILE}" --ignore-eof`] };
+    const error = catchError(() => McpHub.start({ mcpServers: { s: config } }, { logDir: dir, handlers: join(dir, 'missing.js') }));
+    expect(error.code).toBe(ErrorCode.INVALID_ARGUMENT);
+    // Spawned as the worker booted, before the handlers module failed (see early-children.ts) …
+    expect(waitUntil(() => existsSync(pidFile), 5_000)).toBe(true);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    try {
+      // … and ended with the hub, before start() threw: nothing is left running, not even a zombie.
+      expect(isAlive(pid)).toBe(false);
+    } finally {
       kill(pid);
     }
   });

@@ -43,6 +43,8 @@ export class ChildGroup {
   readonly pid: number;
   /** Resolves when the server process has exited (and been reaped). */
   readonly exited: Promise<ChildExit>;
+  /** Resolves when the process has exited and its stdio streams are closed (its 'close'). */
+  readonly closed: Promise<void>;
   /** Resolves when the process and the rest of its group are gone. */
   readonly #gone: Promise<void>;
   #exit: ChildExit | undefined;
@@ -59,6 +61,7 @@ export class ChildGroup {
         resolve(this.#exit);
       }),
     );
+    this.closed = new Promise((resolve) => child.once('close', () => resolve()));
     if (GROUPS) guardGroup(pid);
     ChildGroup.#live.add(this);
     // However the server ends — by itself, a crash, or stop() — what it started goes with it.

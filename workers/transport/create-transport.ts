@@ -1,6 +1,7 @@
 /**
  * ServerConfig → transport. stdio children get only safe environment variables plus the
- * config's `env`, and their stderr goes to a log file, never to the caller's terminal. Every
+ * config's `env` (early-children.ts), and their stderr goes to a log file, never to the caller's
+ * terminal; a server's first transport takes the child spawned for it at the worker's boot. Every
  * transport takes answers up to the server's `maxResponseBytes`.
  */
 import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
@@ -9,21 +10,8 @@ import { guardedFetch } from './guarded-fetch.js';
 import { NotificationBudget, isNotification } from './notification-budget.js';
 import type { ServerLog } from '../logs/server-log.js';
 import { StdioTransport } from './stdio-transport.js';
+import { spawnOptions, takeEarlyChild } from './early-children.js';
 import type { HttpServerConfig, ServerConfig, StdioServerConfig } from '../../src/shared/protocol.js';
-
-/** Variables a stdio child inherits from our environment; everything else must come from config. */
-export const SAFE_ENV_VARS: readonly string[] = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TERM', 'SHELL', 'TMPDIR'];
-const SAFE_ENV_PREFIX = 'XDG_';
-
-/** The environment of a stdio child: the safe variables of `parent`, then the config's `env`. */
-export function childEnvironment(configEnv: Record<string, string>, parent: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(parent)) {
-    if (value === undefined || value.startsWith('()')) continue; // skip shell functions
-    if (SAFE_ENV_VARS.includes(name) || name.startsWith(SAFE_ENV_PREFIX)) env[name] = value;
-  }
-  return { ...env, ...configEnv };
-}
 
 /** What a transport reports besides messages. */
 export interface TransportHooks {
@@ -42,11 +30,10 @@ export function createTransport(config: ServerConfig, hooks: TransportHooks): Tr
 
 function createStdio(config: StdioServerConfig, hooks: TransportHooks): StdioTransport {
   if (hooks.log === undefined) throw new Error(`no log for stdio server '${config.name}'`);
+  const spawned = takeEarlyChild(config.name);
   return new StdioTransport({
-    command: config.command,
-    args: config.args,
-    env: childEnvironment(config.env),
-    ...(config.cwd !== undefined && { cwd: config.cwd }),
+    ...spawnOptions(config),
+    ...(spawned !== undefined && { spawned }),
     maxMessageBytes: config.maxResponseBytes,
     log: hooks.log,
     report: hooks.report,

@@ -29,6 +29,40 @@ export interface StdioTransportOptions extends SpawnOptions {
   report(event: string): void;
   /** Told the child's pid as soon as it runs (published for the host's exit sweep). */
   onSpawn(pid: number): void;
+  /** A child spawned already for this transport (early-children.ts); else start() spawns one. */
+  spawned?: Promise<SpawnedServer>;
+}
+
+/** A server's process, its stderr going to its log from the first byte, its output held for the transport. */
+export interface SpawnedServer {
+  group: ChildGroup;
+  tail: StderrTail;
+  /** Stops holding the output: what it wrote so far, for the transport to read first. */
+  release(): Buffer[];
+}
+
+/** Output held beyond this (a server that writes before it is asked anything) waits in its pipe. */
+const HOLD_LIMIT_BYTES = 1 << 20;
+
+/**
+ * Spawns a server. Its streams are read from the start — a child that writes and dies before a
+ * transport reads it would otherwise take its last words with it (Node drops unread output once
+ * the child has closed).
+ * @throws the spawn error (ENOENT, EACCES…)
+ */
+export async function spawnServer(options: SpawnOptions, log: ServerLog): Promise<SpawnedServer> {
+  log.note(`starting ${options.command}`);
+  const group = await ChildGroup.spawn(options);
+  const { stdout, stderr } = group.process;
+  const tail = log.capture(stderr);
+  const held: Buffer[] = [];
+  let bytes = 0;
+  const hold = (chunk: Buffer): void => {
+    held.push(chunk);
+    if ((bytes += chunk.length) > HOLD_LIMIT_BYTES) stdout.pause();
+  };
+  stdout.on('data', hold);
+  return { group, tail, release: () => (stdout.off('data', hold), held) };
 }
 
 /** How long reading from a flooding server pauses (see #throttle). */
@@ -78,25 +112,26 @@ export class StdioTransport implements Transport {
     return this.#tail?.text() ?? '';
   }
 
-  /** Spawns the server. @throws the spawn error (ENOENT, EACCES…) */
+  /** Spawns the server, or takes the one spawned for it. @throws the spawn error (ENOENT, EACCES…) */
   async start(): Promise<void> {
-    const { log, command } = this.#options;
-    log.note(`starting ${command}`);
-    const group = await ChildGroup.spawn(this.#options);
+    const { group, tail, release } = await (this.#options.spawned ?? spawnServer(this.#options, this.#options.log));
     this.#group = group;
+    this.#tail = tail;
     this.#options.onSpawn(group.pid);
     const child = group.process;
-    this.#tail = log.capture(child.stderr);
     const reader = new LineReader(
       this.#options.maxMessageBytes,
       (line) => this.#onLine(line),
       (message) => this.#onOversized(message),
     );
+    for (const chunk of release()) reader.push(chunk);
     child.stdout.on('data', (chunk: Buffer) => reader.push(chunk));
+    child.stdout.resume();
     // EPIPE when the child is gone: its 'close' below ends the session.
     child.stdin.on('error', () => undefined);
-    // After every stream of the child is done, so its last answers are read before we call it closed.
-    child.once('close', () => this.#finish());
+    // After every stream of the child is done, so its last answers are read before we call it
+    // closed — and a child spawned early may be closed already, its streams empty.
+    void group.closed.then(() => this.#finish());
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
