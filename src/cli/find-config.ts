@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../config/load-config.js';
+import { yamlParser } from '../config/yaml.js';
 import { McpSyncError } from '../shared/errors.js';
 import type { ServerConfig } from '../shared/protocol.js';
 import { CliError, ExitCode } from './output.js';
@@ -103,5 +103,5 @@ function readRaw(path: string): Record<string, unknown> {
       // not JSON: loadConfig then read it as YAML, and so do we
     }
   }
-  return parseYaml(source) as Record<string, unknown>;
+  return yamlParser().parse(source) as Record<string, unknown>;
 }

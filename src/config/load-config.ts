@@ -7,10 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ErrorCode, McpSyncError } from '../shared/errors.js';
 import { MAX_TIMEOUT_MS } from '../shared/operations.js';
 import { parseOAuth } from './oauth.js';
+import { yamlParser } from './yaml.js';
 import {
   fail,
   has,
@@ -277,8 +277,9 @@ function readConfigFile(file: string): unknown {
 }
 
 function parseYamlFile(file: string, source: string): unknown {
+  const { parse, YAMLParseError } = yamlParser();
   try {
-    return parseYaml(source, { logLevel: 'error' }) as unknown;
+    return parse(source, { logLevel: 'error' }) as unknown;
   } catch (error) {
     if (!(error instanceof YAMLParseError)) throw fileError(file, String(error));
     // The parser's message ends with the offending source lines (maybe a secret): keep its first part.
