@@ -15,34 +15,30 @@ const MAX_DEPTH = 256;
  * @throws McpSyncError INVALID_ARGUMENT naming the path of the first value JSON cannot write
  */
 export function assertJson(value: unknown, what: string, server: string): void {
-  const problem = findProblem(value, '', new Set(), 0);
-  if (problem !== undefined) throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `${what} cannot be sent as JSON: ${problem}`, { server });
+  const problem = findProblem(value, new Set(), 0);
+  if (problem === undefined) return;
+  const name = problem.path.length === 0 ? 'the arguments' : `'${written(problem.path)}'`;
+  throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `${what} cannot be sent as JSON: ${name} ${problem.why}`, { server });
 }
 
-/** `items[3].n` — how a key is written after `path`. */
-function child(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  return path === '' ? key : `${path}.${key}`;
+/** `items[3].n` — how a path of keys is written. */
+function written(path: readonly (string | number)[]): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text === '' ? key : `${text}.${key}`), '');
 }
 
-function findProblem(value: unknown, path: string, ancestors: Set<object>, depth: number): string | undefined {
-  const name = path === '' ? 'the arguments' : `'${path}'`;
-  if (typeof value === 'bigint') return hasToJSON(value) ? undefined : `${name} is a BigInt (${value}n); send a number or a string`;
+/** What JSON cannot write at `path` (its keys, built only once a problem is found). */
+function findProblem(value: unknown, ancestors: Set<object>, depth: number): { path: (string | number)[]; why: string } | undefined {
+  if (typeof value === 'bigint')
+    return hasToJSON(value) ? undefined : { path: [], why: `is a BigInt (${value}n); send a number or a string` };
   if (typeof value !== 'object' || value === null || hasToJSON(value)) return undefined;
-  if (ancestors.has(value)) return `${name} refers back to an object that contains it (a cycle)`;
-  if (depth >= MAX_DEPTH) return `${name} is nested more than ${MAX_DEPTH} levels deep`;
+  if (ancestors.has(value)) return { path: [], why: 'refers back to an object that contains it (a cycle)' };
+  if (depth >= MAX_DEPTH) return { path: [], why: `is nested more than ${MAX_DEPTH} levels deep` };
   ancestors.add(value);
   try {
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const problem = findProblem(value[i], child(path, i), ancestors, depth + 1);
-        if (problem !== undefined) return problem;
-      }
-      return undefined;
-    }
-    for (const key of Object.keys(value)) {
-      const problem = findProblem((value as Record<string, unknown>)[key], child(path, key), ancestors, depth + 1);
-      if (problem !== undefined) return problem;
+    const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+    for (const key of keys) {
+      const problem = findProblem((value as Record<string | number, unknown>)[key], ancestors, depth + 1);
+      if (problem !== undefined) return (problem.path.unshift(key), problem);
     }
     return undefined;
   } finally {

@@ -39,7 +39,8 @@ export async function withRecovery<T>(session: ServerSession, ctx: CallContext, 
   // after it (a retry that fails on the new session is a real failure of the server).
   let attemptedOn = session.generation;
   try {
-    await awaitReconnect(session, ctx, deadline);
+    // Awaited only when there is something to wait for: the plain call is the hot path.
+    if (session.state === 'reconnecting') await awaitReconnect(session, ctx, deadline);
     const generation = session.generation;
     attemptedOn = generation;
     const tokensBefore = oauthTokenVersion(session.config);
