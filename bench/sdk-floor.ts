@@ -48,6 +48,17 @@ export class SdkFloor {
     }
   }
 
+  /**
+   * A channel of its own for another caller thread (a piscina task): its port and wake word. The
+   * thread calls as {@link SdkFloor.callTool} does (bench/workers/callers-task.mjs).
+   */
+  caller(): { port: MessagePort; sab: SharedArrayBuffer } {
+    const { port1, port2 } = new MessageChannel();
+    const sab = new SharedArrayBuffer(4);
+    this.#worker.postMessage({ port: port2, sab }, [port2]);
+    return { port: port1, sab };
+  }
+
   async close(): Promise<void> {
     this.#port.close();
     await this.#worker.terminate();

@@ -2,31 +2,38 @@
 // The floor of the design (issue 13): the SDK's v2 Client in a worker thread behind the smallest
 // bridge — one postMessage each way, one futex wake, nothing else. workerData: { port, sab, server,
 // deadline } where server is { url } or { command, args }; with `deadline`, each call carries what
-// a call that must not hang needs (its own abort signal and a timeout), as the hub's do.
+// a call that must not hang needs (its own abort signal and a timeout), as the hub's do. More
+// callers (threads) each bring a { port, sab } of their own, posted on parentPort.
 // Answers 'ready' on parentPort once connected.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 const { port, sab, server, deadline } = workerData;
-const word = new Int32Array(sab);
 const client = new Client({ name: 'floor', version: '1' });
 const transport =
   server.url === undefined
     ? new StdioClientTransport({ ...server, stderr: 'ignore' })
     : new StreamableHTTPClientTransport(new URL(server.url));
 await client.connect(transport);
-port.on('message', async ({ id, name, args }) => {
-  let reply;
-  try {
-    const options = deadline ? { signal: new AbortController().signal, timeout: 120_000, maxTotalTimeout: 120_000 } : undefined;
-    reply = { id, value: await client.callTool({ name, arguments: args }, options) };
-  } catch (error) {
-    reply = { id, error: String(error) };
-  }
-  port.postMessage(reply);
-  Atomics.add(word, 0, 1);
-  Atomics.notify(word, 0);
-});
+
+/** Answers the calls that come on `port`, bumping and waking `sab`'s word after each reply. */
+function serve(port, sab) {
+  const word = new Int32Array(sab);
+  port.on('message', async ({ id, name, args }) => {
+    let reply;
+    try {
+      const options = deadline ? { signal: new AbortController().signal, timeout: 120_000, maxTotalTimeout: 120_000 } : undefined;
+      reply = { id, value: await client.callTool({ name, arguments: args }, options) };
+    } catch (error) {
+      reply = { id, error: String(error) };
+    }
+    port.postMessage(reply);
+    Atomics.add(word, 0, 1);
+    Atomics.notify(word, 0);
+  });
+}
+serve(port, sab);
 port.on('close', () => void client.close());
+parentPort.on('message', (caller) => serve(caller.port, caller.sab));
 parentPort.postMessage('ready');
