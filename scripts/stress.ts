@@ -71,7 +71,9 @@ function check(phase: Omit<Phase, 'violations'>): Phase {
   if (executed.high < bounds.min) violations.push(`lost: server ran ${executed.high} calls at most, ${bounds.min} certainly ran`);
   if (executed.low > bounds.max) violations.push(`duplicated: server ran ${executed.low} calls at least, at most ${bounds.max} may have`);
   if (r.rssSamples.end > r.rssSamples.middle + RSS_SLACK_BYTES) {
-    violations.push(`memory grew: RSS ${mb(r.rssSamples.middle)} MB at half-way, ${mb(r.rssSamples.end)} MB at the end`);
+    violations.push(
+      `memory grew: RSS ${mb(r.rssSamples.middle)} MB around half-way, ${mb(r.rssSamples.end)} MB at the end (medians over 40–60 % and 90–100 % of the run)`,
+    );
   }
   return { ...phase, violations };
 }

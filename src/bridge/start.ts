@@ -29,6 +29,13 @@ import {
 } from '../shared/protocol.js';
 
 const WORKER_URL = new URL('../../workers/io-worker.js', import.meta.url);
+/**
+ * The I/O worker's young generation, MB (V8 makes it three semi-spaces: 2 MB each here). Its
+ * garbage is all per-request and short-lived; V8's default (16 MB semi-spaces, grown under load)
+ * lets the worker's committed heap float by tens of MB with the call rate and the GC's timing —
+ * RSS that no retained object explains. A small one keeps the host's RSS flat under load.
+ */
+export const WORKER_YOUNG_GENERATION_MB = 6;
 /** Preloaded into the worker before anything else: its exit hook (see workers/boot.ts). */
 const BOOT_URL = new URL('../../workers/boot.js', import.meta.url);
 /**
@@ -94,7 +101,12 @@ export function spawnWorker(configOrPath: string | Record<string, unknown>, opti
     eventLog: options.eventLog === false ? null : (options.eventLog ?? join(logDir, EVENT_LOG_FILE)),
     handlers: options.handlers === undefined ? null : handlersUrl(options.handlers),
   };
-  const worker = new Worker(WORKER_URL, { workerData: init, transferList: [port2], execArgv: workerExecArgv(process.execArgv) });
+  const worker = new Worker(WORKER_URL, {
+    workerData: init,
+    transferList: [port2],
+    execArgv: workerExecArgv(process.execArgv),
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
   const state = new Int32Array(hubState);
   const slotWords = new Int32Array(slot);
   // Seen only when this thread is not blocked (e.g. a pool thread is waiting while this one

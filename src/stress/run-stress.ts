@@ -20,6 +20,18 @@ const TIMELINE_MS = 1_000;
 export const DEFAULT_STRESS_GRACE_MS = 5_000;
 /** Default range of the random wait before each fault. */
 export const DEFAULT_FAULT_INTERVAL_MS = { min: 500, max: 2_000 } as const;
+/**
+ * Where in the run (fraction of the calls, or of `durationMs`) RSS is read for `rssSamples.middle`
+ * and `.end`: the median of the samples over each window, so that where one isolate's GC cycle
+ * happens to be at one instant does not decide the figure.
+ */
+const RSS_WINDOWS = { middle: [0.4, 0.6], end: [0.9, 1] } as const;
+/**
+ * The pool threads' young generation, MB: their garbage is short-lived, and V8's default (grown to
+ * 32 MB of semi-spaces per thread under load) would make the harness's own threads the largest,
+ * least steady part of the RSS it reports.
+ */
+const POOL_YOUNG_GENERATION_MB = 6;
 /** How long the runner waits for every pool thread to attach. */
 const READY_TIMEOUT_MS = 30_000;
 
@@ -98,7 +110,10 @@ export interface StressReport {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   /** Highest RSS of this process (every thread, the I/O worker included) seen during the run. */
   peakRssBytes: number;
-  /** RSS when the calls started, when half were done, and at the end: a flat run has end ≈ middle. */
+  /**
+   * RSS when the calls started; around half-way and at the end, each the median of the samples
+   * over 40–60 % and 90–100 % of the run: a flat run has end ≈ middle.
+   */
   rssSamples: { start: number; middle: number; end: number };
   /** New sessions of the server during the run (its generation delta in `hub.servers()`). */
   recoveries: number;
@@ -149,7 +164,12 @@ export async function runStress(hub: McpHub, options: StressOptions): Promise<St
     graceMs,
   };
   const filename = fileURLToPath(new URL(`./stress-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
-  const pool = new Piscina({ filename, minThreads: threads, maxThreads: threads });
+  const pool = new Piscina({
+    filename,
+    minThreads: threads,
+    maxThreads: threads,
+    resourceLimits: { maxYoungGenerationSizeMb: POOL_YOUNG_GENERATION_MB },
+  });
   const finished = new Array<boolean>(threads).fill(false);
   const samples: Record<string, string> = {};
   let failure: unknown;
@@ -171,6 +191,7 @@ export async function runStress(hub: McpHub, options: StressOptions): Promise<St
     const rss = process.memoryUsage.rss;
     const rssSamples = { start: rss(), middle: 0, end: 0 };
     let peakRssBytes = rssSamples.start;
+    const windows = { middle: [] as number[], end: [] as number[] };
     const started = performance.now();
     const progress = (): void => {
       const errors = memory.failed();
@@ -192,9 +213,13 @@ export async function runStress(hub: McpHub, options: StressOptions): Promise<St
     while (running) {
       await Promise.race([allDone, sleep(STRESS_TICK_MS)]);
       const elapsed = performance.now() - started;
-      peakRssBytes = Math.max(peakRssBytes, rss());
-      const half = calls === undefined ? elapsed >= (durationMs ?? 0) / 2 : memory.sum(REGION.OK) + memory.failed() >= calls / 2;
-      if (rssSamples.middle === 0 && half) rssSamples.middle = rss();
+      const now = rss();
+      peakRssBytes = Math.max(peakRssBytes, now);
+      const part =
+        calls === undefined ? elapsed / (durationMs ?? Infinity) : (memory.sum(REGION.OK) + memory.failed()) / Math.max(1, calls);
+      for (const name of ['middle', 'end'] as const) {
+        if (part >= RSS_WINDOWS[name][0] && part < RSS_WINDOWS[name][1]) windows[name].push(now);
+      }
       if (durationMs !== undefined && elapsed >= durationMs) stop();
       if (elapsed - sampledAt >= TIMELINE_MS) timeline.sample(memory, (sampledAt = elapsed), generation());
       progress();
@@ -207,8 +232,8 @@ export async function runStress(hub: McpHub, options: StressOptions): Promise<St
     stop();
     const faults = await faulting;
     if (failure !== undefined) throw failure;
-    rssSamples.end = rss();
-    rssSamples.middle ||= rssSamples.end;
+    rssSamples.end = median([...windows.end, rss()]);
+    rssSamples.middle = windows.middle.length > 0 ? median(windows.middle) : rssSamples.end;
     timeline.sample(memory, elapsedMs, generation());
     progress();
 
@@ -240,6 +265,11 @@ export async function runStress(hub: McpHub, options: StressOptions): Promise<St
     // Threads stuck in a call end with the pool: Worker#terminate interrupts Atomics.wait.
     await pool.destroy();
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 /** Calls that returned, whatever their outcome: a sound run has `returnedCalls + unfinished = calls`. */
