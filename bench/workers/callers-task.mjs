@@ -1,4 +1,4 @@
-// The piscina task of bench/callers.ts: one caller thread. Through the hub it attaches once (the
+// The piscina task of bench/callers.ts: one caller thread. Through a hub it attaches once (the
 // client stays in module scope for the pool thread's life); through the floor (bench/sdk-floor.ts)
 // it gets a channel of its own per task and calls as SdkFloor.callTool does. It counts itself ready
 // at the gate, waits for the go, then for `ms` does `workUs` of synchronous CPU work and one
@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { receiveMessageOnPort } from 'node:worker_threads';
 import { McpHub } from '../../dist/src/index.js';
 
-let client;
+/** Attached clients, one per hub this thread has called (by hub id). */
+const clients = new Map();
 const args = { text: 'hello' };
 
 /** The floor's caller side: post, then wait on the word until the answer is there. */
@@ -32,8 +33,13 @@ function floorClient({ port, sab }) {
   };
 }
 
+function attached(handle) {
+  if (!clients.has(handle.hubId)) clients.set(handle.hubId, McpHub.attach(handle));
+  return clients.get(handle.hubId);
+}
+
 export default function callers({ handle, floor, server, ms, workUs, gate }) {
-  const caller = floor === undefined ? (client ??= McpHub.attach(handle)) : floorClient(floor);
+  const caller = floor === undefined ? attached(handle) : floorClient(floor);
   const word = new Int32Array(gate);
   Atomics.add(word, 0, 1);
   Atomics.wait(word, 1, 0);
