@@ -14,10 +14,10 @@ import { Client as V2Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport as V2Stdio } from '@modelcontextprotocol/client/stdio';
 import { loadConfig } from '../dist/src/index.js';
 import { createTransport } from '../dist/workers/transport/create-transport.js';
-import { openClient } from '../dist/workers/session/open-client.js';
 import { secureLogDir } from '../dist/workers/logs/log-files.js';
 import { ServerLog } from '../dist/workers/logs/server-log.js';
 import { stdioFixtureCommand } from '../test/helpers/servers.js';
+import { openAsWorker } from './workers/open-as-worker.mjs';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
 const CALLS = 2_000;
@@ -42,20 +42,7 @@ secureLogDir(logDir);
 const hooks = { log: new ServerLog(logDir, 's'), report: () => undefined, onSpawn: () => undefined };
 const ours = new V2Client({ name: 'bench', version: '2' });
 await ours.connect(createTransport(config!, hooks) as never);
-const opened = await openClient({
-  config: config!,
-  transportHooks: hooks,
-  handlers: {},
-  deadline: Date.now() + 30_000,
-  signal: new AbortController().signal,
-  prior: undefined,
-  onToolsChanged: () => undefined,
-  onResourceUpdated: () => undefined,
-  onServerLog: () => undefined,
-  discover: async () => undefined,
-});
-if (!opened.ok) throw opened.failure.error;
-const worker = opened.opened.client;
+const worker = await openAsWorker({ command, args });
 const params = { name: 'echo', arguments: { text: 'hi' } };
 const cases: [string, () => Promise<unknown>][] = [
   ['v1 Client.callTool (SDK stdio)', () => v1.callTool(params)],
