@@ -19,6 +19,7 @@ import { Piscina } from 'piscina';
 import { McpHub, type HubHandle } from '../dist/src/index.js';
 import { startHttpFixture, stdioFixtureCommand } from '../test/helpers/servers.js';
 import { SdkFloor } from './sdk-floor.js';
+import { median } from './median.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const MS = Number(process.env['BENCH_MS'] ?? 400);
@@ -98,10 +99,6 @@ interface Row {
   hub: Run[];
   floor: Run[];
   async: Run[];
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 }
 
 async function main(): Promise<void> {

@@ -14,6 +14,7 @@ import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_thread
 import { McpHub } from '../dist/src/index.js';
 import { Channel } from '../dist/src/bridge/channel.js';
 import { stdioFixtureCommand } from '../test/helpers/servers.js';
+import { median } from './median.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 15);
 const CALLS = 3_000;
@@ -84,7 +85,6 @@ try {
 } finally {
   await Promise.all(subjects.map(([, subject]) => subject.close()));
 }
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 console.log(
   `\nthe floor to the hub, step by step — stdio echo, node ${process.version}, ${availableParallelism()} CPUs, ${ROUNDS} interleaved rounds`,
 );

@@ -21,6 +21,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { McpHub, type CallToolResult } from '../dist/src/index.js';
 import { stdioFixtureCommand } from '../test/helpers/servers.js';
+import { median } from './median.js';
 
 const RUNS = Number(process.env['BENCH_MEMORY_RUNS'] ?? 5);
 const CALLS = Number(process.env['BENCH_MEMORY_CALLS'] ?? 1_000_000);
@@ -74,11 +75,6 @@ function vmRssBytes(pid: number): number {
 }
 
 const text = (result: CallToolResult): string => (result.content[0]?.type === 'text' ? result.content[0].text : '');
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
 
 const mb = (bytes: number, digits = 1): string => (bytes / MB).toFixed(digits);
 

@@ -16,6 +16,7 @@ import { McpHub } from '../dist/src/index.js';
 import { startHttpFixture, stdioFixtureCommand } from '../test/helpers/servers.js';
 import { MinimalBridge } from './minimal-bridge.js';
 import { SdkFloor } from './sdk-floor.js';
+import { median } from './median.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
 /** The floor's row: the v2 Client in a worker behind the minimal bridge. */
@@ -54,11 +55,6 @@ async function compare(
     for (const [i, [, fn]] of cases.entries()) measured[i]!.perCallUs.push(await timeCalls(calls, fn));
   }
   rows.push(...measured);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 // The SDK's own HTTP client (the baseline) leaks one abort listener per request on its shared

@@ -18,6 +18,7 @@ import { secureLogDir } from '../dist/workers/logs/log-files.js';
 import { ServerLog } from '../dist/workers/logs/server-log.js';
 import { stdioFixtureCommand } from '../test/helpers/servers.js';
 import { openAsWorker } from './workers/open-as-worker.mjs';
+import { median } from './median.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
 const CALLS = 2_000;
@@ -27,8 +28,6 @@ async function perCall(fn: () => Promise<unknown>): Promise<number> {
   for (let i = 0; i < CALLS; i++) await fn();
   return ((performance.now() - start) * 1000) / CALLS;
 }
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 const { command, args } = stdioFixtureCommand('sdk-bench');
 const v1 = new V1Client({ name: 'bench', version: '1' });

@@ -17,6 +17,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixturePath, stdioFixtureCommand } from '../test/helpers/servers.js';
+import { median } from './median.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -88,7 +89,6 @@ const cases: Case[] = [
   { name: 'McpHub.start, 10 shell servers (0.3 s initialize)', run: reported(...startHub(config('ten-slow', 10, shell))), times: [] },
 ];
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 try {
   console.error(`start-up: ${cases.length} cases × ${ROUNDS} rounds …`);
   for (const c of cases) c.run(); // warm the file system cache

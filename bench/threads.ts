@@ -11,6 +11,7 @@ import { createSyncFn } from 'synckit';
 import { McpHub } from '../dist/src/index.js';
 import { stdioFixtureCommand } from '../test/helpers/servers.js';
 import { MinimalBridge } from './minimal-bridge.js';
+import { median } from './median.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
 const CALLS = 20_000;
@@ -20,10 +21,6 @@ function perCallUs(calls: number, fn: () => unknown): number {
   const start = performance.now();
   for (let i = 0; i < calls; i++) fn();
   return ((performance.now() - start) * 1000) / calls;
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 }
 
 async function throughput(hub: McpHub, callers: number): Promise<number> {

@@ -35,8 +35,8 @@ function findProblem(value: unknown, ancestors: Set<object>, depth: number): { p
   if (depth >= MAX_DEPTH) return { path: [], why: `is nested more than ${MAX_DEPTH} levels deep` };
   ancestors.add(value);
   try {
-    const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
-    for (const key of keys) {
+    // An array's indices are iterated, not collected: this runs on every call's arguments.
+    for (const key of Array.isArray(value) ? value.keys() : Object.keys(value)) {
       const problem = findProblem((value as Record<string | number, unknown>)[key], ancestors, depth + 1);
       if (problem !== undefined) return (problem.path.unshift(key), problem);
     }

@@ -35,7 +35,7 @@ const WORKER_URL = new URL('../../workers/io-worker.js', import.meta.url);
  * lets the worker's committed heap float by tens of MB with the call rate and the GC's timing —
  * RSS that no retained object explains. A small one keeps the host's RSS flat under load.
  */
-export const WORKER_YOUNG_GENERATION_MB = 6;
+const WORKER_YOUNG_GENERATION_MB = 6;
 /** Preloaded into the worker before anything else: its exit hook (see workers/boot.ts). */
 const BOOT_URL = new URL('../../workers/boot.js', import.meta.url);
 /**

@@ -87,11 +87,11 @@ function succeed<T>(session: ServerSession, result: T): T {
 }
 
 /**
- * A call that arrives while the server is reconnecting waits for the new session, bounded — unless
- * an attempt of this outage has failed already: then it fails now (NOT_CONNECTED, certain).
+ * A call that arrives while the server is reconnecting (the caller checks) waits for the new
+ * session, bounded — unless an attempt of this outage has failed already: then it fails now
+ * (NOT_CONNECTED, certain).
  */
 async function awaitReconnect(session: ServerSession, ctx: CallContext, deadline: number): Promise<void> {
-  if (session.state !== 'reconnecting') return;
   const waitMs = Math.min(session.recoveryWaitMs, deadline - Date.now());
   if (!(await session.waitForSession(session.generation, waitMs, ctx.signal))) throw session.notConnected();
 }

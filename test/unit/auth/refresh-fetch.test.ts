@@ -42,11 +42,16 @@ const refreshGrant = (token: string): RequestInit => ({
 });
 const mcpRequest = (token: string): RequestInit => ({ method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' });
 
+/** A fake server behind a coalescer that reads the server's stored tokens. */
+function coalesced() {
+  const server = fakeServer();
+  const coalescer = new RefreshCoalescer(() => server.held);
+  return { server, coalescer, fetch: coalescer.wrap(server.fetch) };
+}
+
 describe('RefreshCoalescer', () => {
   it('posts one grant for many concurrent refreshes with the same refresh token, and gives each the answer', async () => {
-    const server = fakeServer();
-    const coalescer = new RefreshCoalescer(() => server.held);
-    const fetch = coalescer.wrap(server.fetch);
+    const { server, coalescer, fetch } = coalesced();
     const answers = await Promise.all(Array.from({ length: 5 }, () => fetch('http://as/token', refreshGrant('rt1'))));
     expect(server.grants).toBe(1);
     expect(coalescer.grants).toBe(1);
@@ -60,9 +65,7 @@ describe('RefreshCoalescer', () => {
   });
 
   it('answers a late refresh made with a replaced refresh token with the current tokens, without a grant', async () => {
-    const server = fakeServer();
-    const coalescer = new RefreshCoalescer(() => server.held);
-    const fetch = coalescer.wrap(server.fetch);
+    const { server, fetch } = coalesced();
     await fetch('http://as/token', refreshGrant('rt1'));
     server.held = { access_token: 'at2', refresh_token: 'rt2', token_type: 'Bearer', issuer: 'http://as/' };
     const late = await fetch('http://as/token', refreshGrant('rt1'));
@@ -72,9 +75,7 @@ describe('RefreshCoalescer', () => {
   });
 
   it('re-sends a request refused with an access token that has since been replaced, once', async () => {
-    const server = fakeServer();
-    const coalescer = new RefreshCoalescer(() => server.held);
-    const fetch = coalescer.wrap(server.fetch);
+    const { server, fetch } = coalesced();
     await fetch('http://as/token', refreshGrant('rt1'));
     server.held = { access_token: 'at2', refresh_token: 'rt2', token_type: 'Bearer' };
     const response = await fetch('http://rs/mcp', mcpRequest('at1'));
@@ -83,9 +84,7 @@ describe('RefreshCoalescer', () => {
   });
 
   it('leaves a refused DPoP request to the SDK: its proof was bound to the old token and may be used once', async () => {
-    const server = fakeServer();
-    const coalescer = new RefreshCoalescer(() => server.held);
-    const fetch = coalescer.wrap(server.fetch);
+    const { server, fetch } = coalesced();
     await fetch('http://as/token', refreshGrant('rt1'));
     server.held = { access_token: 'at2', refresh_token: 'rt2', token_type: 'DPoP' };
     const dpop: RequestInit = { method: 'POST', headers: { authorization: 'DPoP at1', dpop: 'proof-for-at1' }, body: '{}' };
@@ -94,17 +93,14 @@ describe('RefreshCoalescer', () => {
   });
 
   it('passes a 401 for the current access token through, for the SDK to refresh', async () => {
-    const server = fakeServer();
-    const fetch = new RefreshCoalescer(() => server.held).wrap(server.fetch);
+    const { server, fetch } = coalesced();
     await server.fetch('http://as/token', refreshGrant('rt1')); // the server moved on; we did not
     expect((await fetch('http://rs/mcp', mcpRequest('at1'))).status).toBe(401);
     expect(server.mcpRequests).toEqual(['Bearer at1']);
   });
 
   it('remembers a refresh token the server refused with 4xx, but not one it failed on with 5xx', async () => {
-    const server = fakeServer();
-    const coalescer = new RefreshCoalescer(() => server.held);
-    const fetch = coalescer.wrap(server.fetch);
+    const { server, coalescer, fetch } = coalesced();
     server.status = 503;
     expect((await fetch('http://as/token', refreshGrant('rt1'))).status).toBe(503);
     expect(coalescer.wasRejected('rt1')).toBe(false);
@@ -119,9 +115,7 @@ describe('RefreshCoalescer', () => {
   });
 
   it('answers a refresh with the new refresh token right after a grant with the new tokens (the caller was refused with the old ones)', async () => {
-    const server = fakeServer();
-    const coalescer = new RefreshCoalescer(() => server.held);
-    const fetch = coalescer.wrap(server.fetch);
+    const { server, fetch } = coalesced();
     await fetch('http://as/token', refreshGrant('rt1'));
     server.held = { access_token: 'at2', refresh_token: 'rt2', token_type: 'Bearer' };
     // The SDK read the stored tokens only after the grant: it asks with rt2.
@@ -132,9 +126,7 @@ describe('RefreshCoalescer', () => {
   });
 
   it('posts no second grant while the tokens of the first were refused and never accepted, then allows one again', async () => {
-    const server = fakeServer();
-    const coalescer = new RefreshCoalescer(() => server.held);
-    const fetch = coalescer.wrap(server.fetch);
+    const { server, fetch } = coalesced();
     await fetch('http://as/token', refreshGrant('rt1'));
     server.held = { access_token: 'at2', refresh_token: 'rt2', token_type: 'Bearer' };
     server.refuse = true;
@@ -229,8 +221,7 @@ describe('RefreshCoalescer', () => {
   });
 
   it('leaves requests that are not refresh grants alone', async () => {
-    const server = fakeServer();
-    const fetch = new RefreshCoalescer(() => server.held).wrap(server.fetch);
+    const { server, fetch } = coalesced();
     const code = new URLSearchParams({ grant_type: 'authorization_code', code: 'c' });
     await fetch('http://as/token', { method: 'POST', body: code });
     await fetch('http://as/token', { method: 'POST', body: code });
