@@ -20,12 +20,14 @@ import { McpHub, type HubHandle } from '../dist/src/index.js';
 import { startHttpFixture, stdioFixtureCommand } from '../test/helpers/servers.js';
 import { SdkFloor } from './sdk-floor.js';
 import { median } from './median.js';
+import { countListenerWarnings } from './listener-warnings.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const MS = Number(process.env['BENCH_MS'] ?? 400);
 const CALLERS = [1, 2, 4, 8];
 /** Synchronous CPU work per call, in µs: none, then callers that are CPU-bound. */
 const WORK_US = [0, 200, 1000];
+const listenerWarnings = countListenerWarnings();
 const TASK = fileURLToPath(new URL('./workers/callers-task.mjs', import.meta.url));
 const args = { text: 'hello' };
 
@@ -183,6 +185,8 @@ function print(rows: Row[]): void {
   const ceilings = WORK_US.filter((us) => us > 0).map((us) => `${workLabel(us)}: ${count(1e6 / us)}`);
   console.log(`\nWith W µs of CPU work per call, one event loop never passes 1e6/W calls/s (${ceilings.join(', ')}) however many`);
   console.log(`calls are in flight: each answer waits behind the other loops' work (async wait). Threads share ${cpus} CPUs.`);
+  if (listenerWarnings() > 0)
+    console.log(`(${listenerWarnings()} MaxListenersExceededWarning from the SDK's async HTTP client's abort-listener leak)`);
 }
 
 await main();

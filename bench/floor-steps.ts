@@ -15,6 +15,7 @@ import { McpHub } from '../dist/src/index.js';
 import { Channel } from '../dist/src/bridge/channel.js';
 import { stdioFixtureCommand } from '../test/helpers/servers.js';
 import { median } from './median.js';
+import { endWorker } from './sdk-floor.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 15);
 const CALLS = 3_000;
@@ -36,7 +37,7 @@ async function step(step: Step, hubCaller = false): Promise<Subject> {
     transferList: [port2],
   });
   await once(worker, 'message');
-  const close = (): Promise<number> => (port1.close(), worker.terminate());
+  const close = (): Promise<void> => endWorker(worker, port1);
   if (hubCaller) {
     const hubState = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     Atomics.store(new Int32Array(hubState), 0, 1); // the worker word: running
@@ -72,14 +73,29 @@ const subjects: [string, Subject][] = [
   ['the hub (hub.callTool)', { call: () => hub.callTool('s', 'echo', args), close: async () => hub.close() }],
 ];
 const times = subjects.map(() => [] as number[]);
+// CPU per call: this (the caller's) thread, and the rest of the process (the worker, mostly).
+// process.threadCpuUsage is Node 23.9+; on older Node only the process total is shown.
+const threadCpu = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+const callerCpu = subjects.map(() => [] as number[]);
+const restCpu = subjects.map(() => [] as number[]);
+const cpuOf = (usage: NodeJS.CpuUsage): number => usage.user + usage.system;
 try {
   console.error(`floor steps: ${subjects.length} subjects × ${ROUNDS} rounds × ${CALLS} calls …`);
   for (const [, subject] of subjects) for (let i = 0; i < CALLS; i++) subject.call();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, [, subject]] of subjects.entries()) {
+    // Each round starts one subject later: none always runs first or last (after the others' garbage).
+    for (let k = 0; k < subjects.length; k++) {
+      const i = (round + k) % subjects.length;
+      const [, subject] = subjects[i]!;
       const start = performance.now();
-      for (let k = 0; k < CALLS; k++) subject.call();
+      const processBefore = cpuOf(process.cpuUsage());
+      const threadBefore = threadCpu === undefined ? 0 : cpuOf(threadCpu());
+      for (let c = 0; c < CALLS; c++) subject.call();
       times[i]!.push(((performance.now() - start) * 1000) / CALLS);
+      const thread = threadCpu === undefined ? 0 : cpuOf(threadCpu()) - threadBefore;
+      const total = cpuOf(process.cpuUsage()) - processBefore;
+      callerCpu[i]!.push(thread / CALLS);
+      restCpu[i]!.push((total - thread) / CALLS);
     }
   }
 } finally {
@@ -88,8 +104,13 @@ try {
 console.log(
   `\nthe floor to the hub, step by step — stdio echo, node ${process.version}, ${availableParallelism()} CPUs, ${ROUNDS} interleaved rounds`,
 );
-console.log(`${'step'.padEnd(58)} per call   vs floor (median of rounds)`);
+const cpuHeader = threadCpu === undefined ? '  CPU/call (process)' : '  CPU/call: caller thread, rest of process';
+console.log(`${'step'.padEnd(58)} per call   vs floor (median of rounds)${cpuHeader}`);
 for (const [i, [name]] of subjects.entries()) {
   const ratio = median(times[i]!.map((us, round) => us / times[0]![round]!));
-  console.log(`${name.padEnd(58)} ${median(times[i]!).toFixed(1).padStart(6)} µs   ${ratio.toFixed(2)}`);
+  const cpu =
+    threadCpu === undefined
+      ? `${median(restCpu[i]!).toFixed(1).padStart(6)} µs`
+      : `${median(callerCpu[i]!).toFixed(1).padStart(6)} µs ${median(restCpu[i]!).toFixed(1).padStart(6)} µs`;
+  console.log(`${name.padEnd(58)} ${median(times[i]!).toFixed(1).padStart(6)} µs   ${ratio.toFixed(2).padEnd(28)}${cpu}`);
 }

@@ -17,6 +17,7 @@ import { startHttpFixture, stdioFixtureCommand } from '../test/helpers/servers.j
 import { MinimalBridge } from './minimal-bridge.js';
 import { SdkFloor } from './sdk-floor.js';
 import { median } from './median.js';
+import { countListenerWarnings } from './listener-warnings.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
 /** The floor's row: the v2 Client in a worker behind the minimal bridge. */
@@ -29,14 +30,18 @@ interface Row {
   name: string;
   baseline: string;
   perCallUs: number[];
+  /** CPU time of this process per call (caller and worker threads; not the server's process). */
+  cpuUs: number[];
 }
 const rows: Row[] = [];
 
-/** Per-call time of `fn` over `calls` calls, in microseconds. */
-async function timeCalls(calls: number, fn: () => unknown): Promise<number> {
+/** Per-call wall time and CPU time (this process) of `fn` over `calls` calls, in microseconds. */
+async function timeCalls(calls: number, fn: () => unknown): Promise<[number, number]> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < calls; i++) await fn();
-  return ((performance.now() - start) * 1000) / calls;
+  const { user, system } = process.cpuUsage(cpu);
+  return [((performance.now() - start) * 1000) / calls, (user + system) / calls];
 }
 
 /** Runs `baseline` and each subject in alternating rounds after a warm-up; records them all. */
@@ -49,23 +54,21 @@ async function compare(
   const cases = [baseline, ...subjects];
   console.error(`${group}: ${calls} calls × ${ROUNDS} rounds × ${cases.length} cases …`);
   for (const [, fn] of cases) await timeCalls(Math.ceil(calls / 2), fn);
-  const base: Row = { name: `${group}: ${baseline[0]}`, baseline: '', perCallUs: [] };
-  const measured = [base, ...subjects.map(([name]) => ({ name: `${group}: ${name}`, baseline: base.name, perCallUs: [] as number[] }))];
+  const base: Row = { name: `${group}: ${baseline[0]}`, baseline: '', perCallUs: [], cpuUs: [] };
+  const measured = [base, ...subjects.map(([name]): Row => ({ name: `${group}: ${name}`, baseline: base.name, perCallUs: [], cpuUs: [] }))];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, [, fn]] of cases.entries()) measured[i]!.perCallUs.push(await timeCalls(calls, fn));
+    // Each round starts one case later: none always runs first, or right after the same other.
+    for (let k = 0; k < cases.length; k++) {
+      const i = (round + k) % cases.length;
+      const [wall, cpu] = await timeCalls(calls, cases[i]![1]);
+      measured[i]!.perCallUs.push(wall);
+      measured[i]!.cpuUs.push(cpu);
+    }
   }
   rows.push(...measured);
 }
 
-// The SDK's own HTTP client (the baseline) leaks one abort listener per request on its shared
-// signal; mcp-sync's transports do not (workers/transport/guarded-fetch.ts). Count the warnings instead
-// of letting them bury the table.
-let listenerWarnings = 0;
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name === 'MaxListenersExceededWarning') listenerWarnings++;
-  else console.warn(warning);
-});
+const listenerWarnings = countListenerWarnings();
 
 async function main(): Promise<void> {
   const http = await startHttpFixture({ name: 'bench-http' });
@@ -123,6 +126,8 @@ async function main(): Promise<void> {
       bridge.close(),
       floorStdio.close(),
       floorHttp.close(),
+      deadlineStdio.close(),
+      deadlineHttp.close(),
     ]);
     await http.stop();
   }
@@ -133,8 +138,9 @@ function print(): void {
   console.log(`mcp-sync bench — node ${process.version}, ${availableParallelism()} CPUs, median of ${ROUNDS} interleaved rounds`);
   console.log('');
   const width = Math.max(...rows.map((row) => row.name.length));
-  const header = ['per call', 'spread', 'vs SDK', 'added', 'vs floor'];
-  console.log(`${'case'.padEnd(width)}  ${header.map((title, i) => title.padStart([10, 15, 6, 9, 8][i]!)).join('  ')}`);
+  const header = ['per call', 'spread', 'vs SDK', 'added', 'vs floor', 'CPU/call', 'vs floor'];
+  const widths = [10, 15, 6, 9, 8, 10, 8];
+  console.log(`${'case'.padEnd(width)}  ${header.map((title, i) => title.padStart(widths[i]!)).join('  ')}`);
   for (const row of rows) {
     const value = median(row.perCallUs);
     const base = rows.find((other) => other.name === row.baseline);
@@ -143,9 +149,12 @@ function print(): void {
     const spread = `${Math.min(...row.perCallUs).toFixed(0)}–${Math.max(...row.perCallUs).toFixed(0)} µs`;
     const ratio = base === undefined ? '' : (value / median(base.perCallUs)).toFixed(2);
     const added = base === undefined ? '' : `${(value - median(base.perCallUs)).toFixed(0)} µs`;
-    const vsFloor = floor === undefined || floor === row || row.name.includes('SDK') ? '' : (value / median(floor.perCallUs)).toFixed(2);
-    const cells = [`${value.toFixed(1)} µs`, spread, ratio, added, vsFloor];
-    console.log(`${row.name.padEnd(width)}  ${cells.map((cell, i) => cell.padStart([10, 15, 6, 9, 8][i]!)).join('  ')}`);
+    const besideFloor = floor !== undefined && floor !== row && !row.name.includes('SDK');
+    const vsFloor = besideFloor ? (value / median(floor.perCallUs)).toFixed(2) : '';
+    const cpu = median(row.cpuUs);
+    const cpuVsFloor = besideFloor ? (cpu / median(floor.cpuUs)).toFixed(2) : '';
+    const cells = [`${value.toFixed(1)} µs`, spread, ratio, added, vsFloor, `${cpu.toFixed(1)} µs`, cpuVsFloor];
+    console.log(`${row.name.padEnd(width)}  ${cells.map((cell, i) => cell.padStart(widths[i]!)).join('  ')}`);
   }
   // Per round, the hub over each floor: how steady the ratio is, not just its median.
   console.log('');
@@ -157,13 +166,20 @@ function print(): void {
     ] as const) {
       const floor = rows.find((row) => row.name === `${group}: ${name}`);
       if (hub === undefined || floor === undefined) continue;
-      const ratios = hub.perCallUs.map((us, i) => us / floor.perCallUs[i]!).sort((x, y) => x - y);
-      const shown = ratios.map((r) => r.toFixed(2)).join(' ');
-      console.log(`${group}: hub / ${label}, per round: ${shown} (median ${median(ratios).toFixed(2)})`);
+      for (const [what, of] of [
+        ['time', (row: Row) => row.perCallUs],
+        ['CPU', (row: Row) => row.cpuUs],
+      ] as const) {
+        const ratios = of(hub)
+          .map((us, i) => us / of(floor)[i]!)
+          .sort((x, y) => x - y);
+        const shown = ratios.map((r) => r.toFixed(2)).join(' ');
+        console.log(`${group}: hub / ${label}, ${what} per round: ${shown} (median ${median(ratios).toFixed(2)})`);
+      }
     }
   }
-  if (listenerWarnings > 0)
-    console.log(`\n(${listenerWarnings} MaxListenersExceededWarning from the SDK 1.x client's abort-listener leak)`);
+  if (listenerWarnings() > 0)
+    console.log(`\n(${listenerWarnings()} MaxListenersExceededWarning from the SDK 1.x client's abort-listener leak)`);
 }
 
 await main();

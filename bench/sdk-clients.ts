@@ -23,10 +23,13 @@ import { median } from './median.js';
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
 const CALLS = 2_000;
 
-async function perCall(fn: () => Promise<unknown>): Promise<number> {
+/** Wall time and this process's CPU time per call, in µs. */
+async function perCall(fn: () => Promise<unknown>): Promise<[number, number]> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < CALLS; i++) await fn();
-  return ((performance.now() - start) * 1000) / CALLS;
+  const { user, system } = process.cpuUsage(cpu);
+  return [((performance.now() - start) * 1000) / CALLS, (user + system) / CALLS];
 }
 
 const { command, args } = stdioFixtureCommand('sdk-bench');
@@ -48,6 +51,13 @@ const cases: [string, () => Promise<unknown>][] = [
   ['v2 Client.callTool (SDK stdio)', () => v2.callTool(params)],
   ['v2 Client.callTool (our stdio)', () => ours.callTool(params)],
   [
+    "v2 (SDK stdio), with the worker's call options",
+    () => {
+      const controller = new AbortController();
+      return v2.callTool(params, { signal: controller.signal, timeout: 120_000, maxTotalTimeout: 120_000 });
+    },
+  ],
+  [
     'v2, opened and called as the worker does',
     () => {
       const controller = new AbortController();
@@ -63,13 +73,23 @@ const cases: [string, () => Promise<unknown>][] = [
   ],
 ];
 const results = cases.map(() => [] as number[]);
+const cpu = cases.map(() => [] as number[]);
 for (const [, fn] of cases) await perCall(fn); // warm-up
-for (let round = 0; round < ROUNDS; round++) for (const [i, [, fn]] of cases.entries()) results[i]!.push(await perCall(fn));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [i, [, fn]] of cases.entries()) {
+    const [wall, used] = await perCall(fn);
+    results[i]!.push(wall);
+    cpu[i]!.push(used);
+  }
+}
 const base = median(results[0]!);
 console.log(`SDK clients, node ${process.version}, median of ${ROUNDS} interleaved rounds × ${CALLS} calls`);
+console.log(`${'case'.padEnd(48)} per call  ratio  CPU/call (this process)`);
 for (const [i, [name]] of cases.entries()) {
   const us = median(results[i]!);
-  console.log(`${name.padEnd(40)} ${us.toFixed(1).padStart(8)} µs  ${(us / base).toFixed(2)}`);
+  console.log(
+    `${name.padEnd(48)} ${us.toFixed(1).padStart(6)} µs  ${(us / base).toFixed(2)}  ${median(cpu[i]!).toFixed(1).padStart(6)} µs`,
+  );
 }
 await Promise.all([v1.close(), v2.close(), ours.close(), worker.close()]);
 rmSync(logDir, { recursive: true, force: true });

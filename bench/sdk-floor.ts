@@ -60,7 +60,19 @@ export class SdkFloor {
   }
 
   async close(): Promise<void> {
-    this.#port.close();
-    await this.#worker.terminate();
+    await endWorker(this.#worker, this.#port);
   }
+}
+
+/**
+ * Closes `port`, on which the worker closes its client and exits by itself; terminated only if it
+ * has not within 10 s. Terminating at once could leave the worker's loop stuck with its child
+ * still running (a bench run once hung so, its SDK child alive, in worker.terminate()).
+ */
+export async function endWorker(worker: Worker, port: MessagePort): Promise<void> {
+  const exited = once(worker, 'exit');
+  port.close();
+  const late = setTimeout(() => void worker.terminate(), 10_000);
+  await exited;
+  clearTimeout(late);
 }

@@ -1,4 +1,4 @@
-/* global AbortController -- a Node global in this plain-JS worker */
+/* global AbortController, process -- Node globals in this plain-JS worker */
 // The worker of bench/floor-steps.ts: the floor (bench/workers/sdk-floor.mjs) made like the hub's
 // I/O worker one step at a time. workerData: { port, sab, server, step } — step 'sdk': the SDK's
 // client and stdio transport; 'opened': the client and transport as mcp-sync's worker opens them
@@ -78,5 +78,6 @@ if (step === 'sdk' || step === 'opened') {
     });
   });
 }
-port.on('close', () => void client.close());
+// The bench's end: the client (and its child) closed, then the thread ends (bench/sdk-floor.ts endWorker).
+port.on('close', () => void client.close().finally(() => process.exit(0)));
 parentPort.postMessage('ready');

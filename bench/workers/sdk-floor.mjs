@@ -1,4 +1,4 @@
-/* global URL, AbortController -- Node globals in this plain-JS worker */
+/* global URL, AbortController, process -- Node globals in this plain-JS worker */
 // The floor of the design (issue 13): the SDK's v2 Client in a worker thread behind the smallest
 // bridge — one postMessage each way, one futex wake, nothing else. workerData: { port, sab, server,
 // deadline } where server is { url } or { command, args }; with `deadline`, each call carries what
@@ -34,6 +34,7 @@ function serve(port, sab) {
   });
 }
 serve(port, sab);
-port.on('close', () => void client.close());
+// The bench's end: the client (and its child) closed, then the thread ends (bench/sdk-floor.ts endWorker).
+port.on('close', () => void client.close().finally(() => process.exit(0)));
 parentPort.on('message', (caller) => serve(caller.port, caller.sab));
 parentPort.postMessage('ready');
