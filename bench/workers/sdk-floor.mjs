@@ -1,4 +1,4 @@
-/* global URL, AbortController, process -- Node globals in this plain-JS worker */
+/* global URL, AbortController, process, console -- Node globals in this plain-JS worker */
 // The floor of the design (issue 13): the SDK's v2 Client in a worker thread behind the smallest
 // bridge — one postMessage each way, one futex wake, nothing else. workerData: { port, sab, server,
 // deadline } where server is { url } or { command, args }; with `deadline`, each call carries what
@@ -10,6 +10,10 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 const { port, sab, server, deadline } = workerData;
+// The SDK's HTTP client leaks an abort listener per request on a shared signal (see
+// bench/listener-warnings.ts): its MaxListenersExceededWarning would bury the bench's table.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => warning.name === 'MaxListenersExceededWarning' || console.warn(warning));
 const client = new Client({ name: 'floor', version: '1' });
 const transport =
   server.url === undefined
