@@ -66,8 +66,9 @@ export class SdkFloor {
 
 /**
  * Closes `port`, on which the worker closes its client and exits by itself; terminated only if it
- * has not within 10 s. Terminating at once could leave the worker's loop stuck with its child
- * still running (a bench run once hung so, its SDK child alive, in worker.terminate()).
+ * has not within 10 s. Terminated at once, the thread ends before its client has ended the
+ * server, and the child, spawned by a loop that is gone, is never reaped (a zombie for the rest
+ * of the bench).
  */
 export async function endWorker(worker: Worker, port: MessagePort): Promise<void> {
   const exited = once(worker, 'exit');
