@@ -110,7 +110,10 @@ async function main(): Promise<void> {
   const pool = new Piscina({ filename: TASK, minThreads: Math.max(...CALLERS), maxThreads: Math.max(...CALLERS) });
   const sdk = { stdio: new Client({ name: 'bench', version: '2' }), http: new Client({ name: 'bench', version: '2' }) };
   // The floor's calls carry a deadline, as the hub's do (see bench/run.ts).
-  const floors = { stdio: await SdkFloor.start(stdio, true), http: await SdkFloor.start({ url: http.url }, true) };
+  const floors = {
+    stdio: await SdkFloor.start(stdio, { deadline: true }),
+    http: await SdkFloor.start({ url: http.url }, { deadline: true }),
+  };
   const rows: Row[] = [];
   try {
     await sdk.stdio.connect(new StdioClientTransport({ ...stdio, stderr: 'ignore' }));

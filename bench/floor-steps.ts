@@ -1,7 +1,8 @@
 /**
  * `npx tsx bench/floor-steps.ts` (after `npm run build`): where the hub's cost over the floor comes
  * from, over stdio. The floor (bench/sdk-floor.ts) made like the hub one step at a time, each
- * step a worker of its own (bench/workers/floor-steps.mjs), all called from this thread in
+ * step a worker of its own (the floor's own for the first two, then bench/workers/floor-steps.mjs),
+ * all called from this thread in
  * interleaved rounds: the SDK's client and transport; mcp-sync's client and transport as its
  * worker opens them; the hub's request and reply messages; a per-request controller and the
  * worker's promise layers; the hub's own caller side (its Channel) on top; and the hub itself.
@@ -15,19 +16,20 @@ import { McpHub } from '../dist/src/index.js';
 import { Channel } from '../dist/src/bridge/channel.js';
 import { stdioFixtureCommand } from '../test/helpers/servers.js';
 import { median } from './median.js';
-import { endWorker } from './sdk-floor.js';
+import { roundOrder } from './measure.js';
+import { SdkFloor, endWorker } from './sdk-floor.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 15);
 const CALLS = 3_000;
 const args = { text: 'hello' };
-type Step = 'sdk' | 'opened' | 'shape' | 'layers';
+type Step = 'shape' | 'layers';
 
 interface Subject {
   call(): unknown;
   close(): Promise<unknown>;
 }
 
-/** A step's worker, and `hubCaller`: called through the hub's Channel rather than the minimal loop. */
+/** A hub-shaped step's worker, and `hubCaller`: called through the hub's Channel rather than the minimal loop. */
 async function step(step: Step, hubCaller = false): Promise<Subject> {
   const { port1, port2 } = new MessageChannel();
   const slot = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
@@ -44,15 +46,10 @@ async function step(step: Step, hubCaller = false): Promise<Subject> {
     const channel = new Channel(port1, slot, { hubState, failure: new SharedArrayBuffer(4_096) });
     return { call: () => channel.request({ op: 'callTool', args: ['s', 'echo', args], timeoutMs: 120_000, server: 's' }), close };
   }
-  const hubShape = step === 'shape' || step === 'layers';
   let id = 0;
   const call = (): unknown => {
     const mine = ++id;
-    port1.postMessage(
-      hubShape
-        ? { type: 'request', id: mine, op: 'callTool', args: ['s', 'echo', args], timeoutMs: 120_000 }
-        : { id: mine, name: 'echo', args },
-    );
+    port1.postMessage({ type: 'request', id: mine, op: 'callTool', args: ['s', 'echo', args], timeoutMs: 120_000 });
     for (;;) {
       const seen = Atomics.load(word, 0);
       const entry = receiveMessageOnPort(port1) as { message: { id: number; value?: unknown } } | undefined;
@@ -63,10 +60,16 @@ async function step(step: Step, hubCaller = false): Promise<Subject> {
   return { call, close };
 }
 
+/** The floor's own worker (bench/sdk-floor.ts), its calls with a deadline; `openedAsWorker`: our transport. */
+async function floor(name: string, openedAsWorker: boolean): Promise<Subject> {
+  const floor = await SdkFloor.start(stdioFixtureCommand(name), { deadline: true, openedAsWorker });
+  return { call: () => floor.callTool('echo', args), close: () => floor.close() };
+}
+
 const hub = McpHub.start({ mcpServers: { s: stdioFixtureCommand('hub') } }, { eventLog: false });
 const subjects: [string, Subject][] = [
-  ['floor: SDK client and stdio transport', await step('sdk')],
-  ["+ mcp-sync's transport, client opened as the worker does", await step('opened')],
+  ['floor: SDK client and stdio transport', await floor('sdk', false)],
+  ["+ mcp-sync's transport, client opened as the worker does", await floor('opened', true)],
   ["+ the hub's request and reply messages", await step('shape')],
   ['+ a controller per request, the promise layers', await step('layers')],
   ["+ the hub's caller side (Channel)", await step('layers', true)],
@@ -83,9 +86,7 @@ try {
   console.error(`floor steps: ${subjects.length} subjects × ${ROUNDS} rounds × ${CALLS} calls …`);
   for (const [, subject] of subjects) for (let i = 0; i < CALLS; i++) subject.call();
   for (let round = 0; round < ROUNDS; round++) {
-    // Each round starts one subject later: none always runs first or last (after the others' garbage).
-    for (let k = 0; k < subjects.length; k++) {
-      const i = (round + k) % subjects.length;
+    for (const i of roundOrder(round, subjects.length)) {
       const [, subject] = subjects[i]!;
       const start = performance.now();
       const processBefore = cpuOf(process.cpuUsage());

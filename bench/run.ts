@@ -17,6 +17,7 @@ import { startHttpFixture, stdioFixtureCommand } from '../test/helpers/servers.j
 import { MinimalBridge } from './minimal-bridge.js';
 import { SdkFloor } from './sdk-floor.js';
 import { median } from './median.js';
+import { roundOrder, timeCalls } from './measure.js';
 import { countListenerWarnings } from './listener-warnings.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
@@ -35,15 +36,6 @@ interface Row {
 }
 const rows: Row[] = [];
 
-/** Per-call wall time and CPU time (this process) of `fn` over `calls` calls, in microseconds. */
-async function timeCalls(calls: number, fn: () => unknown): Promise<[number, number]> {
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  for (let i = 0; i < calls; i++) await fn();
-  const { user, system } = process.cpuUsage(cpu);
-  return [((performance.now() - start) * 1000) / calls, (user + system) / calls];
-}
-
 /** Runs `baseline` and each subject in alternating rounds after a warm-up; records them all. */
 async function compare(
   group: string,
@@ -57,9 +49,7 @@ async function compare(
   const base: Row = { name: `${group}: ${baseline[0]}`, baseline: '', perCallUs: [], cpuUs: [] };
   const measured = [base, ...subjects.map(([name]): Row => ({ name: `${group}: ${name}`, baseline: base.name, perCallUs: [], cpuUs: [] }))];
   for (let round = 0; round < ROUNDS; round++) {
-    // Each round starts one case later: none always runs first, or right after the same other.
-    for (let k = 0; k < cases.length; k++) {
-      const i = (round + k) % cases.length;
+    for (const i of roundOrder(round, cases.length)) {
       const [wall, cpu] = await timeCalls(calls, cases[i]![1]);
       measured[i]!.perCallUs.push(wall);
       measured[i]!.cpuUs.push(cpu);
@@ -87,8 +77,8 @@ async function main(): Promise<void> {
   const [floorStdio, floorHttp, deadlineStdio, deadlineHttp] = await Promise.all([
     SdkFloor.start(stdio),
     SdkFloor.start({ url: http.url }),
-    SdkFloor.start(stdio, true),
-    SdkFloor.start({ url: http.url }, true),
+    SdkFloor.start(stdio, { deadline: true }),
+    SdkFloor.start({ url: http.url }, { deadline: true }),
   ]);
   const args = { text: 'hello' };
   try {

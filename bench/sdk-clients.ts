@@ -19,18 +19,13 @@ import { ServerLog } from '../dist/workers/logs/server-log.js';
 import { stdioFixtureCommand } from '../test/helpers/servers.js';
 import { openAsWorker } from './workers/open-as-worker.mjs';
 import { median } from './median.js';
+import { timeCalls } from './measure.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
 const CALLS = 2_000;
 
-/** Wall time and this process's CPU time per call, in µs. */
-async function perCall(fn: () => Promise<unknown>): Promise<[number, number]> {
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  for (let i = 0; i < CALLS; i++) await fn();
-  const { user, system } = process.cpuUsage(cpu);
-  return [((performance.now() - start) * 1000) / CALLS, (user + system) / CALLS];
-}
+/** What the worker gives every call: its own signal, and the deadline as timeout and cap. */
+const workerOptions = () => ({ signal: new AbortController().signal, timeout: 120_000, maxTotalTimeout: 120_000 });
 
 const { command, args } = stdioFixtureCommand('sdk-bench');
 const v1 = new V1Client({ name: 'bench', version: '1' });
@@ -50,34 +45,16 @@ const cases: [string, () => Promise<unknown>][] = [
   ['v1 Client.callTool (SDK stdio)', () => v1.callTool(params)],
   ['v2 Client.callTool (SDK stdio)', () => v2.callTool(params)],
   ['v2 Client.callTool (our stdio)', () => ours.callTool(params)],
-  [
-    "v2 (SDK stdio), with the worker's call options",
-    () => {
-      const controller = new AbortController();
-      return v2.callTool(params, { signal: controller.signal, timeout: 120_000, maxTotalTimeout: 120_000 });
-    },
-  ],
-  [
-    'v2, opened and called as the worker does',
-    () => {
-      const controller = new AbortController();
-      return worker.callTool(params, { signal: controller.signal, timeout: 120_000, maxTotalTimeout: 120_000 });
-    },
-  ],
-  [
-    'v1, with the same call options',
-    () => {
-      const controller = new AbortController();
-      return v1.callTool(params, undefined, { signal: controller.signal, timeout: 120_000, maxTotalTimeout: 120_000 });
-    },
-  ],
+  ["v2 (SDK stdio), with the worker's call options", () => v2.callTool(params, workerOptions())],
+  ['v2, opened and called as the worker does', () => worker.callTool(params, workerOptions())],
+  ['v1, with the same call options', () => v1.callTool(params, undefined, workerOptions())],
 ];
 const results = cases.map(() => [] as number[]);
 const cpu = cases.map(() => [] as number[]);
-for (const [, fn] of cases) await perCall(fn); // warm-up
+for (const [, fn] of cases) await timeCalls(CALLS, fn); // warm-up
 for (let round = 0; round < ROUNDS; round++) {
   for (const [i, [, fn]] of cases.entries()) {
-    const [wall, used] = await perCall(fn);
+    const [wall, used] = await timeCalls(CALLS, fn);
     results[i]!.push(wall);
     cpu[i]!.push(used);
   }

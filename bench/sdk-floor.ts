@@ -20,12 +20,16 @@ export class SdkFloor {
     this.#word = word;
   }
 
-  /** Starts the worker and connects its client to `server`; `deadline`: each call gets a signal and a timeout. */
-  static async start(server: Server, deadline = false): Promise<SdkFloor> {
+  /**
+   * Starts the worker and connects its client to `server`. `deadline`: each call gets a signal and
+   * a timeout; `openedAsWorker`: a stdio client opened as mcp-sync's worker opens it (our
+   * transport, open-client.ts) instead of the SDK's own.
+   */
+  static async start(server: Server, { deadline = false, openedAsWorker = false } = {}): Promise<SdkFloor> {
     const { port1, port2 } = new MessageChannel();
     const sab = new SharedArrayBuffer(4);
     const worker = new Worker(new URL('./workers/sdk-floor.mjs', import.meta.url), {
-      workerData: { port: port2, sab, server, deadline },
+      workerData: { port: port2, sab, server, deadline, openedAsWorker },
       transferList: [port2],
     });
     await once(worker, 'message');

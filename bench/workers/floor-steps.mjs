@@ -1,43 +1,21 @@
 /* global AbortController, process -- Node globals in this plain-JS worker */
-// The worker of bench/floor-steps.ts: the floor (bench/workers/sdk-floor.mjs) made like the hub's
-// I/O worker one step at a time. workerData: { port, sab, server, step } — step 'sdk': the SDK's
-// client and stdio transport; 'opened': the client and transport as mcp-sync's worker opens them
-// (open-client.ts); 'shape': that, with the hub's request and reply messages; 'layers': that,
+// The worker of bench/floor-steps.ts: the floor (bench/workers/sdk-floor.mjs, which also gives the
+// first two steps: the SDK's client, and the client opened as mcp-sync's worker opens it) made like
+// the hub's I/O worker one step further. workerData: { port, sab, server, step } — step 'shape':
+// the client as the worker opens it, with the hub's request and reply messages; 'layers': that,
 // with a per-request controller in two maps and as many promise layers as the worker's path
 // (dispatch → api → withRecovery → session.request). Each reply bumps and wakes the word at
 // `sab[0]` (the hub's slot signal word). Answers 'ready' on parentPort once connected.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { openAsWorker } from './open-as-worker.mjs';
 
 const { port, sab, server, step } = workerData;
 const word = new Int32Array(sab);
 const wake = () => (Atomics.add(word, 0, 1), Atomics.notify(word, 0));
 const deadline = (signal, timeoutMs) => ({ signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs });
+const client = await openAsWorker(server);
 
-async function connect() {
-  if (step === 'sdk') {
-    const client = new Client({ name: 'floor', version: '1' });
-    await client.connect(new StdioClientTransport({ ...server, stderr: 'ignore' }));
-    return client;
-  }
-  return openAsWorker(server);
-}
-const client = await connect();
-
-if (step === 'sdk' || step === 'opened') {
-  port.on('message', async ({ id, name, args }) => {
-    let reply;
-    try {
-      reply = { id, value: await client.callTool({ name, arguments: args }, deadline(new AbortController().signal, 120_000)) };
-    } catch (error) {
-      reply = { id, error: String(error) };
-    }
-    port.postMessage(reply);
-    wake();
-  });
-} else if (step === 'shape') {
+if (step === 'shape') {
   port.on('message', ({ id, args: [, name, args], timeoutMs }) => {
     const reply = (result) => (port.postMessage({ type: 'reply', id, ...result }), wake());
     client.callTool({ name, arguments: args }, deadline(new AbortController().signal, timeoutMs)).then(

@@ -1,25 +1,33 @@
 /* global URL, AbortController, process, console -- Node globals in this plain-JS worker */
 // The floor of the design (issue 13): the SDK's v2 Client in a worker thread behind the smallest
 // bridge — one postMessage each way, one futex wake, nothing else. workerData: { port, sab, server,
-// deadline } where server is { url } or { command, args }; with `deadline`, each call carries what
-// a call that must not hang needs (its own abort signal and a timeout), as the hub's do. More
-// callers (threads) each bring a { port, sab } of their own, posted on parentPort.
+// deadline, openedAsWorker } where server is { url } or { command, args }; with `deadline`, each
+// call carries what a call that must not hang needs (its own abort signal and a timeout), as the
+// hub's do; with `openedAsWorker`, the stdio client is opened as mcp-sync's worker opens it
+// (open-as-worker.mjs: our transport). More callers (threads) each bring a { port, sab } of their
+// own, posted on parentPort.
 // Answers 'ready' on parentPort once connected.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
-const { port, sab, server, deadline } = workerData;
+const { port, sab, server, deadline, openedAsWorker } = workerData;
 // The SDK's HTTP client leaks an abort listener per request on a shared signal (see
 // bench/listener-warnings.ts): its MaxListenersExceededWarning would bury the bench's table.
 process.removeAllListeners('warning');
 process.on('warning', (warning) => warning.name === 'MaxListenersExceededWarning' || console.warn(warning));
-const client = new Client({ name: 'floor', version: '1' });
-const transport =
-  server.url === undefined
-    ? new StdioClientTransport({ ...server, stderr: 'ignore' })
-    : new StreamableHTTPClientTransport(new URL(server.url));
-await client.connect(transport);
+async function connect() {
+  // Loaded only when asked for: it needs the build (dist/).
+  if (openedAsWorker) return (await import('./open-as-worker.mjs')).openAsWorker(server);
+  const client = new Client({ name: 'floor', version: '1' });
+  const transport =
+    server.url === undefined
+      ? new StdioClientTransport({ ...server, stderr: 'ignore' })
+      : new StreamableHTTPClientTransport(new URL(server.url));
+  await client.connect(transport);
+  return client;
+}
+const client = await connect();
 
 /** Answers the calls that come on `port`, bumping and waking `sab`'s word after each reply. */
 function serve(port, sab) {
