@@ -1,6 +1,7 @@
 /**
  * Starting a hub for one CLI command: the servers the command is about (all, or the one it names),
- * a progress line on a terminal while they connect, and `close()` however the command ends.
+ * a progress line on a terminal while they connect, and `close()` however the command ends — after
+ * its error, if it fails, is printed.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,14 +9,14 @@ import { ErrorCode, fromWire, McpSyncError } from '../shared/errors.js';
 import { McpHub } from '../bridge/hub.js';
 import type { ServerInfo } from '../shared/protocol.js';
 import type { Context } from './context.js';
-import { quote } from './output.js';
+import { quote, ReportedError } from './output.js';
 import { hubConfig } from './find-config.js';
 import { withSpinner, type SetStatus } from './spinner.js';
 
 /**
  * Starts a hub on `ctx`'s config — only the servers in `only`, when given — runs `fn` with it and
- * closes it.
- * @throws CliError UNKNOWN_SERVER (a name in `only` is not configured); what `fn` throws
+ * closes it. What `fn` throws is reported before the hub closes, then thrown as a ReportedError.
+ * @throws CliError UNKNOWN_SERVER (a name in `only` is not configured); ReportedError
  */
 export async function withHub<T>(ctx: Context, only: string[] | undefined, fn: (hub: McpHub) => T | Promise<T>): Promise<T> {
   const config = ctx.config();
@@ -27,6 +28,10 @@ export async function withHub<T>(ctx: Context, only: string[] | undefined, fn: (
   const hub = withSpinner(ctx.output.interactive, label, () => McpHub.start(start, handlers));
   try {
     return await fn(hub);
+  } catch (error) {
+    // Said now, not after close(): a server still busy with the failed call (a timeout) is given
+    // its grace periods to end, seconds in which the user would see nothing.
+    throw new ReportedError(ctx.output.fail(error));
   } finally {
     hub.close();
   }

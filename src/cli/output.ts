@@ -27,6 +27,18 @@ export const ExitCode = {
 /** One of the {@link ExitCode} values. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * A failure already reported with {@link Output.fail} while the command was still ending (its hub
+ * closing): only its exit code is left to return.
+ */
+export class ReportedError extends Error {
+  override name = 'ReportedError';
+
+  constructor(readonly exitCode: ExitCode) {
+    super('already reported');
+  }
+}
+
 /** A failure the CLI itself detected, with its exit code and what to do about it. */
 export class CliError extends Error {
   override name = 'CliError';
@@ -122,6 +134,7 @@ export class Output {
    * its exit code.
    */
   fail(error: unknown): ExitCode {
+    if (error instanceof ReportedError) return error.exitCode;
     const exitCode = exitCodeOf(error);
     const code = error instanceof CliError || error instanceof McpSyncError ? error.code : 'INTERNAL';
     const message = messageOf(error);
