@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { json, runCli, startCli, useCliFixtures, writeConfig } from '../helpers/cli.js';
-import { modernStdioCommand, startHttpFixture, startModernHttp, stdioFixtureCommand } from '../helpers/servers.js';
+import { join } from 'node:path';
+import { json, runCli, startCli, tempDir, useCliFixtures, writeConfig } from '../helpers/cli.js';
+import { isAlive, readHostileState } from '../helpers/processes.js';
+import { fixturePath, modernStdioCommand, startHttpFixture, startModernHttp, stdioFixtureCommand } from '../helpers/servers.js';
 
 /**
  * The real `mcp-sync` binary (bin/mcp-sync.js → dist/src/cli/main.js) in a child process, against a
@@ -242,6 +244,7 @@ describe('exit codes and errors', () => {
       code: 4,
       stderr: expect.stringContaining('Configured: gone.'),
     });
+    expect(runCli(['call', 'gon', 'echo', '--config', mixed]).stderr).toContain(`in ${mixed} — did you mean 'gone'?`);
     expect(runCli(['call', 'off', 'echo', '--config', mixed]).stderr).toContain(`MCP server 'off' is disabled`);
     const down = runCli(['call', 'gone', 'echo', '--json', '--config', mixed]);
     expect(json(down)).toMatchObject({ error: { code: 'NOT_CONNECTED', exitCode: 4 } });
@@ -253,6 +256,23 @@ describe('exit codes and errors', () => {
     const slow = run('call', 'local', 'slow', '{"ms":5000}', '--timeout', '0.3');
     expect(slow.code).toBe(1);
     expect(slow.stderr).toContain('--timeout <seconds>');
+  });
+
+  it('says why a call failed before it waits for a busy server to end', async () => {
+    // The server ignores stdin EOF and SIGTERM, so closing the hub takes its grace periods
+    // (seconds): the timeout must be on the screen while the server is still being ended.
+    const state = join(tempDir(), 'stubborn.json');
+    const config = writeConfig({
+      stubborn: { command: process.execPath, args: [fixturePath('hostile-stdio'), '--state', state, '--ignore-eof', '--ignore-term'] },
+    });
+    const cli = startCli(['call', 'stubborn', 'slow', '{"ms":60000}', '--timeout', '0.3', '--config', config]);
+    await cli.waitFor(/timed out after 0\.3 s/);
+    const { pid } = readHostileState(state);
+    expect(isAlive(pid), 'the server was already ended when the error appeared').toBe(true);
+    const done = await cli.done;
+    expect(done.code).toBe(1);
+    expect(done.stderr.match(/error:/g)).toHaveLength(1);
+    expect(isAlive(pid), 'the CLI exited with its server alive').toBe(false);
   });
 
   it('prints help and version, and no terminal escapes when stderr is not a terminal', () => {
