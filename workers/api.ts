@@ -16,7 +16,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/client';
 import { SkillsClient, type Skill, type SkillFile as SdkSkillFile } from '@modelcontextprotocol/client/ext/skills';
-import { ErrorCode, McpSyncError } from '../src/shared/errors.js';
+import { ErrorCode, McpSyncError, unknownServerError } from '../src/shared/errors.js';
 import type { Completion, CompletionReference, SkillFile, TaskInfo } from '../src/shared/types.js';
 import { suggest } from '../src/shared/suggest.js';
 import type { Operations, WorkerApiOf } from '../src/shared/operations.js';
@@ -35,14 +35,14 @@ export const CLOSE_TIMEOUT_MS = 5_000;
 /**
  * The server says it has no such tool — a JSON-RPC error, or an `isError` result, as SDK servers
  * answer — and its tool list agrees: UNKNOWN_TOOL, naming the listed tool that was probably meant
- * and where to see them all. Undefined when the tool is listed (its own failure stands as is).
+ * or how many it lists. Undefined when the tool is listed (its own failure stands as is).
  */
 function unknownTool(session: ServerSession, tool: string, said: string): McpSyncError | undefined {
   const names = session.tools.map((listed) => listed.name);
   if (names.includes(tool)) return undefined;
   const guess = suggest(tool, names);
-  const hint = guess === undefined ? '' : `did you mean '${guess}'? `;
-  const message = `MCP server '${session.name}' has no tool '${tool}' (${hint}\`mcp-sync tools ${session.name}\` lists its tools). It said: ${rpcMessage(said)}`;
+  const hint = guess === undefined ? `it lists ${names.length} tool${names.length === 1 ? '' : 's'}` : `did you mean '${guess}'?`;
+  const message = `MCP server '${session.name}' has no tool '${tool}' (${hint}). It said: ${rpcMessage(said)}`;
   return new McpSyncError(ErrorCode.UNKNOWN_TOOL, message, {
     server: session.name,
     tool,
@@ -386,10 +386,7 @@ export class HubApi implements WorkerApiOf<Operations, CallContext> {
 
   #session(server: string): ServerSession {
     const session = this.#sessions.get(server);
-    if (session === undefined) {
-      const known = [...this.#sessions.keys()].map((name) => `'${name}'`).join(', ') || 'none';
-      throw new McpSyncError(ErrorCode.UNKNOWN_SERVER, `Unknown MCP server '${server}' (configured: ${known})`, { server });
-    }
+    if (session === undefined) throw unknownServerError(server, [...this.#sessions.keys()]);
     return session;
   }
 }

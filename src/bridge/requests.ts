@@ -5,7 +5,7 @@
  * src/shared/operations.ts).
  */
 import { DEFAULT_CALL_TIMEOUT_MS } from '../config/load-config.js';
-import { ErrorCode, McpSyncError } from '../shared/errors.js';
+import { ErrorCode, McpSyncError, unknownServerError } from '../shared/errors.js';
 import { MAX_TIMEOUT_MS, type CallOptions, type CallerOp, type Op, type OpArgs, type ProgressRequest } from '../shared/operations.js';
 import type { Progress } from '../shared/types.js';
 import type { RequestMessage, ServerSummary } from '../shared/protocol.js';
@@ -121,11 +121,9 @@ export class ServerTable {
   indexOf(server: string): number {
     assertString(server, 'server', server);
     const index = this.servers.findIndex((summary) => summary.name === server);
-    if (index < 0) {
-      const known = this.servers.map((summary) => `'${summary.name}'`).join(', ') || 'none';
-      throw new McpSyncError(ErrorCode.UNKNOWN_SERVER, `Unknown MCP server '${server}' (configured: ${known})`, { server });
-    }
-    return index;
+    if (index >= 0) return index;
+    const configured = this.servers.map(({ name }) => name);
+    throw unknownServerError(server, configured);
   }
 
   get(server: string): ServerSummary {

@@ -186,7 +186,7 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'demo',
     usage: '',
-    summary: 'Run the demo (two bundled servers, self-healing); needs a checkout of the repository',
+    summary: 'Run the demo (three bundled servers, self-healing); needs a checkout of the repository',
     details: ["The demo's fixture servers are not in the npm package: run it from a clone after `npm run build`."],
     flags: [],
     arity: [0, 0],

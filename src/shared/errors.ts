@@ -1,4 +1,5 @@
 import { redactSecrets } from './redact.js';
+import { suggest } from './suggest.js';
 
 // Shared with workers/ through this file (workers import only errors.ts and protocol.ts).
 export { redactSecrets, registerSecretValues, secretValuesOf } from './redact.js';
@@ -136,4 +137,15 @@ export function fromWire(wire: WireError): McpSyncError {
   const error = new McpSyncError(code, wire.message, wire.data);
   error.name = wire.name;
   return error;
+}
+
+/** UNKNOWN_SERVER for `server`: the configured names, and the one probably meant (`data.suggestion`). */
+export function unknownServerError(server: string, known: readonly string[]): McpSyncError {
+  const guess = suggest(server, known);
+  const configured = known.map((name) => `'${name}'`).join(', ') || 'none';
+  const meant = guess === undefined ? '' : ` — did you mean '${guess}'?`;
+  return new McpSyncError(ErrorCode.UNKNOWN_SERVER, `Unknown MCP server '${server}'${meant} (configured: ${configured})`, {
+    server,
+    ...(guess !== undefined && { suggestion: guess }),
+  });
 }

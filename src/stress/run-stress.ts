@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { ErrorCode, McpSyncError } from '../shared/errors.js';
+import { ErrorCode, McpSyncError, unknownServerError } from '../shared/errors.js';
 import type { McpHub } from '../bridge/hub.js';
 import { CONTROL, REGION, StressMemory, type StressTask, type ThreadSamples } from './stress-thread.js';
 import { StressTimeline, latencyBins, type LatencyBin, type StressPoint } from './timeline.js';
@@ -136,8 +136,10 @@ export interface StressReport {
  */
 export async function runStress(hub: McpHub, options: StressOptions): Promise<StressReport> {
   const { threads, calls, durationMs, server } = options;
-  const summary = hub.handle().servers.find((s) => s.name === server);
-  if (summary === undefined) throw new McpSyncError(ErrorCode.UNKNOWN_SERVER, `Unknown MCP server '${server}'`, { server });
+  const { servers } = hub.handle();
+  const summary = servers.find((s) => s.name === server);
+  const names = servers.map(({ name }) => name);
+  if (summary === undefined) throw unknownServerError(server, names);
   const badCalls = calls !== undefined && !(Number.isInteger(calls) && calls >= 0);
   if (!Number.isInteger(threads) || threads < 1 || badCalls || (calls === undefined && durationMs === undefined)) {
     throw new McpSyncError(ErrorCode.INVALID_ARGUMENT, `runStress needs threads ≥ 1 (got ${threads}) and calls ≥ 0 or durationMs`);

@@ -93,14 +93,19 @@ describe('a server that cannot start', () => {
 });
 
 describe('mistakes in calls', () => {
-  it('an unknown tool: UNKNOWN_TOOL with the closest listed name and a pointer to `mcp-sync tools`', () => {
+  it('an unknown tool: UNKNOWN_TOOL with the closest listed name, or how many the server lists', () => {
     const hub = McpHub.start({ mcpServers: { local: stdioFixtureCommand('local') } }, { logDir: dir });
     try {
       const error = catchError(() => hub.callTool('local', 'ecoh', { text: 'x' }));
       expect(error.code).toBe(ErrorCode.UNKNOWN_TOOL);
       expect(error.data).toMatchObject({ server: 'local', tool: 'ecoh', suggestion: 'echo' });
       expect(error.message).toContain("did you mean 'echo'?");
-      expect(error.message).toContain('`mcp-sync tools local`');
+      // A library error (a registry hands it to a model): no CLI advice; the CLI adds its own hint.
+      expect(error.message).not.toContain('mcp-sync');
+      const far = catchError(() => hub.callTool('local', 'no-such-thing'));
+      expect(far.code).toBe(ErrorCode.UNKNOWN_TOOL);
+      expect(far.data).not.toHaveProperty('suggestion');
+      expect(far.message).toMatch(/has no tool 'no-such-thing' \(it lists \d+ tools\)/);
       // The SDK server's own "MCP error -32602:" is said once, not twice.
       expect(error.message.match(/MCP error/g) ?? []).toHaveLength(0);
     } finally {

@@ -60,6 +60,10 @@ describe('bad input', () => {
     expect(error.code).toBe(ErrorCode.UNKNOWN_SERVER);
     expect(error.data).toMatchObject({ server: 'nope' });
     expect(error.message).toContain("'local'");
+    expect(error.data).not.toHaveProperty('suggestion');
+    const typo = catchError(() => hub.callTool('locl', 'echo'));
+    expect(typo.data).toMatchObject({ server: 'locl', suggestion: 'local' });
+    expect(typo.message).toContain("did you mean 'local'?");
   });
 
   it('treats a disabled server as unknown', () => {
