@@ -172,7 +172,7 @@ export function hintFor(error: unknown, command: (rest: string) => string): stri
     case ErrorCode.NEEDS_REAUTH:
       return `Log in again: ${command(`login ${quote(server)}`)}`;
     case ErrorCode.NOT_CONNECTED:
-      return `See why with \`${command('status')}\`; stdio servers' stderr and recovery events are logged in ${DEFAULT_LOG_DIR}`;
+      return `Every server's state: \`${command('status')}\`; stdio servers' stderr and recovery events are logged in ${DEFAULT_LOG_DIR}`;
     case ErrorCode.INVALID_CONFIG:
       return 'Fix the config file, or point at another one with --config <file> or MCP_SYNC_CONFIG.';
     case ErrorCode.TIMEOUT:

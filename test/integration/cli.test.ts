@@ -248,7 +248,7 @@ describe('exit codes and errors', () => {
     expect(runCli(['call', 'off', 'echo', '--config', mixed]).stderr).toContain(`MCP server 'off' is disabled`);
     const down = runCli(['call', 'gone', 'echo', '--json', '--config', mixed]);
     expect(json(down)).toMatchObject({ error: { code: 'NOT_CONNECTED', exitCode: 4 } });
-    expect(down.stderr).toContain(`See why with \`mcp-sync status --config ${mixed}\``);
+    expect(down.stderr).toContain(`Every server's state: \`mcp-sync status --config ${mixed}\``);
     expect(runCli(['status', '--config', mixed]).code).toBe(4);
   });
 
