@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { json, runCli, startCli, tempDir, useCliFixtures, writeConfig } from '../helpers/cli.js';
 import { isAlive, readHostileState } from '../helpers/processes.js';
 import { fixturePath, modernStdioCommand, startHttpFixture, startModernHttp, stdioFixtureCommand } from '../helpers/servers.js';
