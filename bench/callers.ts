@@ -20,7 +20,7 @@ import { McpHub, type HubHandle } from '../dist/src/index.js';
 import { startHttpFixture, stdioFixtureCommand } from '../test/helpers/servers.js';
 import { SdkFloor } from './sdk-floor.js';
 import { median } from './median.js';
-import { countListenerWarnings } from './listener-warnings.js';
+import { countListenerWarnings } from './listener-warnings.mjs';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const MS = Number(process.env['BENCH_MS'] ?? 400);

@@ -16,7 +16,7 @@ import { McpHub } from '../dist/src/index.js';
 import { Channel } from '../dist/src/bridge/channel.js';
 import { stdioFixtureCommand } from '../test/helpers/servers.js';
 import { median } from './median.js';
-import { roundOrder } from './measure.js';
+import { HAS_THREAD_CPU, roundOrder, timeCalls } from './measure.js';
 import { SdkFloor, endWorker } from './sdk-floor.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 15);
@@ -76,27 +76,19 @@ const subjects: [string, Subject][] = [
   ['the hub (hub.callTool)', { call: () => hub.callTool('s', 'echo', args), close: async () => hub.close() }],
 ];
 const times = subjects.map(() => [] as number[]);
-// CPU per call: this (the caller's) thread, and the rest of the process (the worker, mostly).
-// process.threadCpuUsage is Node 23.9+; on older Node only the process total is shown.
-const threadCpu = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+// CPU per call: this (the caller's) thread, and the rest of the process (the worker, mostly);
+// on Node without process.threadCpuUsage (before 23.9) only the process total is shown.
 const callerCpu = subjects.map(() => [] as number[]);
 const restCpu = subjects.map(() => [] as number[]);
-const cpuOf = (usage: NodeJS.CpuUsage): number => usage.user + usage.system;
 try {
   console.error(`floor steps: ${subjects.length} subjects × ${ROUNDS} rounds × ${CALLS} calls …`);
-  for (const [, subject] of subjects) for (let i = 0; i < CALLS; i++) subject.call();
+  for (const [, subject] of subjects) await timeCalls(CALLS, subject.call);
   for (let round = 0; round < ROUNDS; round++) {
     for (const i of roundOrder(round, subjects.length)) {
-      const [, subject] = subjects[i]!;
-      const start = performance.now();
-      const processBefore = cpuOf(process.cpuUsage());
-      const threadBefore = threadCpu === undefined ? 0 : cpuOf(threadCpu());
-      for (let c = 0; c < CALLS; c++) subject.call();
-      times[i]!.push(((performance.now() - start) * 1000) / CALLS);
-      const thread = threadCpu === undefined ? 0 : cpuOf(threadCpu()) - threadBefore;
-      const total = cpuOf(process.cpuUsage()) - processBefore;
-      callerCpu[i]!.push(thread / CALLS);
-      restCpu[i]!.push((total - thread) / CALLS);
+      const [wall, cpu, thread] = await timeCalls(CALLS, subjects[i]![1].call);
+      times[i]!.push(wall);
+      callerCpu[i]!.push(thread);
+      restCpu[i]!.push(HAS_THREAD_CPU ? cpu - thread : cpu);
     }
   }
 } finally {
@@ -105,13 +97,12 @@ try {
 console.log(
   `\nthe floor to the hub, step by step — stdio echo, node ${process.version}, ${availableParallelism()} CPUs, ${ROUNDS} interleaved rounds`,
 );
-const cpuHeader = threadCpu === undefined ? '  CPU/call (process)' : '  CPU/call: caller thread, rest of process';
+const cpuHeader = HAS_THREAD_CPU ? '  CPU/call: caller thread, rest of process' : '  CPU/call (process)';
 console.log(`${'step'.padEnd(58)} per call   vs floor (median of rounds)${cpuHeader}`);
 for (const [i, [name]] of subjects.entries()) {
   const ratio = median(times[i]!.map((us, round) => us / times[0]![round]!));
-  const cpu =
-    threadCpu === undefined
-      ? `${median(restCpu[i]!).toFixed(1).padStart(6)} µs`
-      : `${median(callerCpu[i]!).toFixed(1).padStart(6)} µs ${median(restCpu[i]!).toFixed(1).padStart(6)} µs`;
+  const cpu = HAS_THREAD_CPU
+    ? `${median(callerCpu[i]!).toFixed(1).padStart(6)} µs ${median(restCpu[i]!).toFixed(1).padStart(6)} µs`
+    : `${median(restCpu[i]!).toFixed(1).padStart(6)} µs`;
   console.log(`${name.padEnd(58)} ${median(times[i]!).toFixed(1).padStart(6)} µs   ${ratio.toFixed(2).padEnd(28)}${cpu}`);
 }

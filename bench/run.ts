@@ -19,7 +19,7 @@ import { MinimalBridge } from './minimal-bridge.js';
 import { SdkFloor } from './sdk-floor.js';
 import { median, quantile } from './median.js';
 import { roundOrder, timeCalls } from './measure.js';
-import { countListenerWarnings } from './listener-warnings.js';
+import { countListenerWarnings } from './listener-warnings.mjs';
 
 /**
  * Many short rounds rather than a few long ones: on a noisy 2-core machine, load comes and goes
@@ -49,17 +49,23 @@ interface Row {
 }
 const rows: Row[] = [];
 
+/** How a group runs: `rounds` of `calls` calls per case, after `warmUp` calls of each. */
+interface Plan {
+  rounds: number;
+  calls: number;
+  warmUp: number;
+}
+
 /** Runs `baseline` and each subject in alternating rounds after a warm-up; records them all. */
 async function compare(
   group: string,
-  [rounds, calls]: [rounds: number, calls: number],
+  { rounds, calls, warmUp }: Plan,
   baseline: [string, () => unknown],
   ...subjects: [string, () => unknown][]
 ): Promise<void> {
   const cases = [baseline, ...subjects];
   console.error(`${group}: ${calls} calls × ${rounds} rounds × ${cases.length} cases …`);
-  // Warm-up: long enough for the JIT, whatever the round's length.
-  for (const [, fn] of cases) await timeCalls(calls * 5, fn);
+  for (const [, fn] of cases) await timeCalls(warmUp, fn);
   const base: Row = { name: `${group}: ${baseline[0]}`, baseline: '', perCallUs: [], cpuUs: [] };
   const measured = [base, ...subjects.map(([name]): Row => ({ name: `${group}: ${name}`, baseline: base.name, perCallUs: [], cpuUs: [] }))];
   for (let round = 0; round < rounds; round++) {
@@ -98,7 +104,7 @@ async function main(): Promise<void> {
   try {
     await compare(
       'stdio echo',
-      [ROUNDS, 200 * SCALE],
+      { rounds: ROUNDS, calls: 200 * SCALE, warmUp: 1_000 * SCALE },
       ['SDK v2 Client.callTool (async)', () => sdkStdio.callTool({ name: 'echo', arguments: args })],
       ['SDK 1.x Client.callTool (async)', () => v1Stdio.callTool({ name: 'echo', arguments: args })],
       [FLOOR, () => floorStdio.callTool('echo', args)],
@@ -107,7 +113,7 @@ async function main(): Promise<void> {
     );
     await compare(
       'http echo',
-      [ROUNDS, 40 * SCALE],
+      { rounds: ROUNDS, calls: 40 * SCALE, warmUp: 200 * SCALE },
       ['SDK v2 Client.callTool (async)', () => sdkHttp.callTool({ name: 'echo', arguments: args })],
       ['SDK 1.x Client.callTool (async)', () => v1Http.callTool({ name: 'echo', arguments: args })],
       [FLOOR, () => floorHttp.callTool('echo', args)],
@@ -116,7 +122,7 @@ async function main(): Promise<void> {
     );
     await compare(
       'bridge only',
-      [BRIDGE_ROUNDS, 10_000 * SCALE],
+      { rounds: BRIDGE_ROUNDS, calls: 10_000 * SCALE, warmUp: 5_000 * SCALE },
       ['minimal hand-rolled Atomics bridge', () => bridge.call(args)],
       ['hub.servers() (no I/O)', () => hub.servers()],
     );

@@ -1,4 +1,4 @@
-/* global URL, AbortController, process, console -- Node globals in this plain-JS worker */
+/* global URL, AbortController, process -- Node globals in this plain-JS worker */
 // The floor of the design (issue 13): the SDK's v2 Client in a worker thread behind the smallest
 // bridge — one postMessage each way, one futex wake, nothing else. workerData: { port, sab, server,
 // deadline, openedAsWorker } where server is { url } or { command, args }; with `deadline`, each
@@ -10,12 +10,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { countListenerWarnings } from '../listener-warnings.mjs';
 
 const { port, sab, server, deadline, openedAsWorker } = workerData;
-// The SDK's HTTP client leaks an abort listener per request on a shared signal (see
-// bench/listener-warnings.ts): its MaxListenersExceededWarning would bury the bench's table.
-process.removeAllListeners('warning');
-process.on('warning', (warning) => warning.name === 'MaxListenersExceededWarning' || console.warn(warning));
+// The SDK's HTTP client's MaxListenersExceededWarning would bury the bench's table (counted, unread).
+countListenerWarnings();
 async function connect() {
   // Loaded only when asked for: it needs the build (dist/).
   if (openedAsWorker) return (await import('./open-as-worker.mjs')).openAsWorker(server);

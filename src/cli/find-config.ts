@@ -10,7 +10,7 @@ import { yamlParser } from '../config/yaml.js';
 import { McpSyncError } from '../shared/errors.js';
 import type { ServerConfig } from '../shared/protocol.js';
 import { CliError, ExitCode } from './output.js';
-import { suggest } from '../shared/suggest.js';
+import { didYouMean, suggest } from '../shared/suggest.js';
 
 /** The name of the file looked for in the working directory. */
 export const DEFAULT_CONFIG_FILE = 'mcp.json';
@@ -65,14 +65,8 @@ export function serverConfig(config: FoundConfig, name: string): ServerConfig {
   const enabled = config.servers.filter((candidate) => candidate.enabled).map((candidate) => candidate.name);
   const known = enabled.length === 0 ? 'none' : enabled.join(', ');
   if (server === undefined) {
-    const guess = suggest(name, enabled);
-    const meant = guess === undefined ? '' : ` — did you mean '${guess}'?`;
-    throw new CliError(
-      ExitCode.NOT_CONNECTED,
-      'UNKNOWN_SERVER',
-      `Unknown MCP server '${name}' in ${config.path}${meant}`,
-      `Configured: ${known}.`,
-    );
+    const message = `Unknown MCP server '${name}' in ${config.path}${didYouMean(suggest(name, enabled))}`;
+    throw new CliError(ExitCode.NOT_CONNECTED, 'UNKNOWN_SERVER', message, `Configured: ${known}.`);
   }
   if (!server.enabled) {
     throw new CliError(

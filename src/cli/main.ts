@@ -7,7 +7,7 @@
 import { parseCommandLine } from './args.js';
 import { COMMANDS, findCommand, type Command } from './commands.js';
 import { PACKAGE_INFO } from '../shared/package-info.js';
-import { suggest } from '../shared/suggest.js';
+import { didYouMean, suggest } from '../shared/suggest.js';
 import { createContext } from './context.js';
 import { commandHelp, mainHelp } from './help.js';
 import { ExitCode, Output, usageError } from './output.js';
@@ -47,14 +47,8 @@ async function main(argv: string[]): Promise<ExitCode> {
 function known(name: string): Command {
   const command = findCommand(name);
   if (command !== undefined) return command;
-  const guess = suggest(
-    name,
-    COMMANDS.map((c) => c.name),
-  );
-  throw usageError(
-    `unknown command '${name}'${guess === undefined ? '' : ` — did you mean '${guess}'?`}`,
-    'See `mcp-sync --help` for the commands.',
-  );
+  const names = COMMANDS.map((c) => c.name);
+  throw usageError(`unknown command '${name}'${didYouMean(suggest(name, names))}`, 'See `mcp-sync --help` for the commands.');
 }
 
 function usage(command: Command, message: string): Error {

@@ -1,5 +1,5 @@
 import { redactSecrets } from './redact.js';
-import { suggest } from './suggest.js';
+import { didYouMean, suggest } from './suggest.js';
 
 // Shared with workers/ through this file (workers import only errors.ts and protocol.ts).
 export { redactSecrets, registerSecretValues, secretValuesOf } from './redact.js';
@@ -143,8 +143,7 @@ export function fromWire(wire: WireError): McpSyncError {
 export function unknownServerError(server: string, known: readonly string[]): McpSyncError {
   const guess = suggest(server, known);
   const configured = known.map((name) => `'${name}'`).join(', ') || 'none';
-  const meant = guess === undefined ? '' : ` — did you mean '${guess}'?`;
-  return new McpSyncError(ErrorCode.UNKNOWN_SERVER, `Unknown MCP server '${server}'${meant} (configured: ${configured})`, {
+  return new McpSyncError(ErrorCode.UNKNOWN_SERVER, `Unknown MCP server '${server}'${didYouMean(guess)} (configured: ${configured})`, {
     server,
     ...(guess !== undefined && { suggestion: guess }),
   });

@@ -16,6 +16,11 @@ export function suggest(name: string, known: Iterable<string>, maxEdits = 2): st
   return best?.name;
 }
 
+/** ` — did you mean 'x'?` for a {@link suggest}ed name, to end a message with; '' for none. */
+export function didYouMean(guess: string | undefined): string {
+  return guess === undefined ? '' : ` — did you mean '${guess}'?`;
+}
+
 /** Edit distance, a swap of two neighbours counting as one edit (`ecoh` → `echo`: 1). */
 export function editDistance(a: string, b: string): number {
   let before: number[] = [];
